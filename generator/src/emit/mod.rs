@@ -1,0 +1,4 @@
+//! Emitters: each reads only the [`crate::model::Model`] and adds files to a [`crate::FileSet`].
+
+pub mod docs;
+pub mod rust;

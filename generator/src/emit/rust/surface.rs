@@ -1,0 +1,165 @@
+//! The Rust surface of the model: how each type, field, parameter and return value is spelled
+//! in the emitted crate. The code emitter and the docs both read it, so they cannot disagree.
+
+use crate::model::*;
+
+/// The Rust type a reference stands for, as users write it with the crate's models in scope:
+/// `String`, `Vec<JsonPatchOperation>`, `HashMap<String, i64>`, `DateTime<Utc>`.
+pub fn type_display(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Primitive(p) => primitive(*p).to_string(),
+        TypeRef::Named(TypeId(n)) => n.clone(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_display(inner)),
+        TypeRef::Map(inner) => format!("HashMap<String, {}>", type_display(inner)),
+        TypeRef::Any => "serde_json::Value".to_string(),
+        TypeRef::Object => "serde_json::Map<String, serde_json::Value>".to_string(),
+    }
+}
+
+/// The same type as a path that resolves anywhere in the emitted crate.
+pub fn type_path(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Primitive(p) => primitive_path(*p).to_string(),
+        TypeRef::Named(TypeId(n)) => format!("crate::v2024::models::{n}"),
+        TypeRef::Array(inner) => format!("::std::vec::Vec<{}>", type_path(inner)),
+        TypeRef::Map(inner) => format!("::std::collections::HashMap<::std::string::String, {}>", type_path(inner)),
+        TypeRef::Any => "::serde_json::Value".to_string(),
+        TypeRef::Object => "::serde_json::Map<::std::string::String, ::serde_json::Value>".to_string(),
+    }
+}
+
+fn primitive(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String | Primitive::Uuid | Primitive::Byte => "String",
+        Primitive::DateTime => "DateTime<Utc>",
+        Primitive::Date => "NaiveDate",
+        Primitive::Binary => "Vec<u8>",
+        Primitive::I32 => "i32",
+        Primitive::I64 => "i64",
+        Primitive::F32 => "f32",
+        Primitive::F64 => "f64",
+        Primitive::Bool => "bool",
+    }
+}
+
+fn primitive_path(p: Primitive) -> &'static str {
+    match p {
+        Primitive::String | Primitive::Uuid | Primitive::Byte => "::std::string::String",
+        Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
+        Primitive::Date => "::chrono::NaiveDate",
+        Primitive::Binary => "::std::vec::Vec<u8>",
+        Primitive::I32 => "i32",
+        Primitive::I64 => "i64",
+        Primitive::F32 => "f32",
+        Primitive::F64 => "f64",
+        Primitive::Bool => "bool",
+    }
+}
+
+/// How a field is held in its struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    /// Required, not nullable: `T`.
+    Plain,
+    /// Optional, or required and nullable: `Option<T>`.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>` — absent and `null` stay different.
+    OptionalNullable,
+}
+
+pub fn field_shape(model: &Model, field: &Field) -> FieldShape {
+    let nullable = field.nullable || named_nullable(model, &field.ty);
+    match (field.required, nullable) {
+        (true, false) => FieldShape::Plain,
+        (false, true) => FieldShape::OptionalNullable,
+        _ => FieldShape::Optional,
+    }
+}
+
+/// Whether a named type is itself nullable (`nullable: true` on the schema).
+pub fn named_nullable(model: &Model, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => model.type_def(id).is_some_and(|d| d.nullable),
+        _ => false,
+    }
+}
+
+/// The field's Rust type as written in the struct, e.g. `Option<Option<String>>`.
+pub fn field_type_display(model: &Model, field: &Field) -> String {
+    wrap(field_shape(model, field), type_display(&field.ty))
+}
+
+pub fn field_type_path(model: &Model, field: &Field) -> String {
+    wrap(field_shape(model, field), type_path(&field.ty))
+}
+
+fn wrap(shape: FieldShape, inner: String) -> String {
+    match shape {
+        FieldShape::Plain => inner,
+        FieldShape::Optional => format!("Option<{inner}>"),
+        FieldShape::OptionalNullable => format!("Option<Option<{inner}>>"),
+    }
+}
+
+/// Whether a parameter is a positional argument of its method (required ones are); optional
+/// parameters go into the operation's params struct.
+pub fn is_positional(p: &Parameter) -> bool {
+    p.required
+}
+
+/// Whether the operation has a params struct (it has optional parameters).
+pub fn has_params_struct(op: &Operation) -> bool {
+    op.parameters.iter().any(|p| !is_positional(p))
+}
+
+/// The argument type of a required parameter: `&str` for strings, `&[T]` for lists, `&T` for
+/// models, values for scalars and enums.
+pub fn param_arg_display(model: &Model, ty: &TypeRef) -> String {
+    arg(model, ty, type_display)
+}
+
+pub fn param_arg_path(model: &Model, ty: &TypeRef) -> String {
+    arg(model, ty, type_path)
+}
+
+fn arg(model: &Model, ty: &TypeRef, render: fn(&TypeRef) -> String) -> String {
+    match ty {
+        TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => "&str".to_string(),
+        TypeRef::Primitive(Primitive::Binary) => "&[u8]".to_string(),
+        TypeRef::Primitive(_) => render(ty),
+        TypeRef::Array(inner) => format!("&[{}]", render(inner)),
+        TypeRef::Named(id) if is_copy_like(model, id) => render(ty),
+        _ => format!("&{}", render(ty)),
+    }
+}
+
+/// Enums are passed by value (they are small); structs and unions by reference.
+fn is_copy_like(model: &Model, id: &TypeId) -> bool {
+    matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_)))
+}
+
+/// The value a method returns on success: the success response's body.
+pub fn return_type(op: &Operation) -> TypeRef {
+    match op.success().and_then(|r| r.body.as_ref()) {
+        Some(b) => match b.media {
+            MediaType::Binary => TypeRef::Primitive(Primitive::Binary),
+            MediaType::Text => TypeRef::Primitive(Primitive::String),
+            _ => b.ty.clone(),
+        },
+        None => unit(),
+    }
+}
+
+/// The unit type, for operations whose success has no body (shown as `()`).
+fn unit() -> TypeRef {
+    TypeRef::Named(TypeId("()".to_string()))
+}
+
+pub fn returns_unit(op: &Operation) -> bool {
+    return_type(op) == unit()
+}
+
+/// The method's return type as users see it: `Result<AuthUser, Error<GetAuthUserError>>`.
+pub fn return_display(op: &Operation) -> String {
+    format!("Result<{}, Error<{}>>", type_display(&return_type(op)), op.names.rust_error)
+}

@@ -1,0 +1,157 @@
+//! `cargo xtask`: the project's command line (generate, check, test, bench).
+
+mod bench;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use codegen::{Options, TagFilter, DEFAULT_TAG};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Generate the SailPoint v2024 Rust SDK and its docs", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct GenerateArgs {
+    /// Root spec file (YAML or JSON).
+    #[arg(long, default_value = "spec/sailpoint-api.v2024.yaml")]
+    pub spec: PathBuf,
+    /// Generate this tag's operations (repeatable). Default: "Auth Users".
+    #[arg(long = "tag", value_name = "TAG", conflicts_with = "all")]
+    pub tags: Vec<String>,
+    /// Generate every tag of the document.
+    #[arg(long)]
+    pub all: bool,
+    /// Output folder; the generator owns its `sailpoint/` and `docs/` folders.
+    #[arg(long, default_value = "generated")]
+    pub out: PathBuf,
+    /// Write nothing; exit non-zero listing the files that differ from what would be generated.
+    #[arg(long)]
+    pub check: bool,
+    /// Print the spec's defects that were accepted leniently.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl GenerateArgs {
+    pub fn options(&self) -> Options {
+        let tags = if self.all {
+            TagFilter::All
+        } else if self.tags.is_empty() {
+            TagFilter::Tags(vec![DEFAULT_TAG.to_string()])
+        } else {
+            TagFilter::Tags(self.tags.clone())
+        };
+        Options {
+            spec: self.spec.clone(),
+            tags,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Regenerate the client crate and docs from the spec.
+    Generate(GenerateArgs),
+    /// Install the test tools that are missing (npm packages into tools/node), then run every test.
+    Test {
+        /// Extra arguments for `cargo test`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Time the pipeline on the whole upstream document and print a table.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Generate(args) => generate(&args),
+        Cmd::Test { args } => test(&args),
+        Cmd::Bench(args) => bench::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: commands work from any folder inside it.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    std::env::set_current_dir(workspace_root()).context("entering the workspace root")?;
+    let generation = codegen::generate(&args.options())?;
+    if args.verbose {
+        for w in &generation.warnings {
+            eprintln!("{w}");
+        }
+    } else if !generation.warnings.is_empty() {
+        eprintln!(
+            "note: {} spec defect(s) accepted leniently (see them with --verbose)",
+            generation.warnings.len()
+        );
+    }
+    if args.check {
+        let diff = generation.files.diff(&args.out);
+        if diff.is_empty() {
+            println!("{} is up to date ({} files)", args.out.display(), generation.files.files.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{} is stale: it is not what the generator makes from {} now:",
+            args.out.display(),
+            args.spec.display()
+        );
+        for d in &diff {
+            eprintln!("  {d}");
+        }
+        eprintln!("run `cargo xtask generate` to update it");
+        return Ok(ExitCode::FAILURE);
+    }
+    generation.files.write(&args.out)?;
+    println!(
+        "generated {} files into {} ({} operations, {} models)",
+        generation.files.files.len(),
+        args.out.display(),
+        generation.model.apis.iter().map(|a| a.operations.len()).sum::<usize>(),
+        generation.model.types.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test(args: &[String]) -> Result<ExitCode> {
+    let root = workspace_root();
+    let status = Command::new("bash")
+        .arg(root.join("tools/ensure-node-tools.sh"))
+        .current_dir(&root)
+        .status()
+        .context("running tools/ensure-node-tools.sh")?;
+    if !status.success() {
+        bail!("installing the npm test tools failed (tools/ensure-node-tools.sh)");
+    }
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--workspace"])
+        .args(args)
+        .current_dir(&root)
+        .status()
+        .context("running cargo test")?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
