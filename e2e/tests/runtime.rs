@@ -81,6 +81,13 @@ async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
         .collect()
 }
 
+/// Fails instead of hanging when the client loops or waits too long.
+async fn within<T>(call: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(15), call)
+        .await
+        .expect("the call did not finish within 15 s")
+}
+
 fn bearer_of(request: &Request) -> String {
     request
         .headers
@@ -97,7 +104,7 @@ async fn token_is_fetched_once_with_a_form_and_cached() {
     mount_user(&server).await;
     let api = auth_users(configuration(&server));
     for _ in 0..3 {
-        let user = api.get_auth_user("u1").await.expect("user");
+        let user = within(api.get_auth_user("u1")).await.expect("user");
         assert_eq!(user.id.as_deref(), Some("u1"));
     }
     let tokens = requests_to(&server, TOKEN_PATH).await;
@@ -105,7 +112,10 @@ async fn token_is_fetched_once_with_a_form_and_cached() {
     let token_request = &tokens[0];
     assert_eq!(token_request.method.as_str(), "POST");
     assert_eq!(
-        token_request.headers.get("content-type").map(|v| v.as_bytes()),
+        token_request
+            .headers
+            .get("content-type")
+            .map(|v| v.as_bytes()),
         Some(&b"application/x-www-form-urlencoded"[..])
     );
     assert_eq!(
@@ -121,16 +131,21 @@ async fn token_is_fetched_once_with_a_form_and_cached() {
 #[tokio::test]
 async fn token_is_renewed_before_it_expires() {
     let server = MockServer::start().await;
-    // A 1 s token is renewed once half of its lifetime is gone.
-    mount_tokens(&server, 1).await;
+    // A 2 s token is renewed once half of its lifetime is gone (the margin is
+    // max(60 s, 10 %) but at most half the lifetime).
+    mount_tokens(&server, 2).await;
     mount_user(&server).await;
     let api = auth_users(configuration(&server));
-    api.get_auth_user("u1").await.expect("first call");
-    api.get_auth_user("u1").await.expect("second call");
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    api.get_auth_user("u1").await.expect("call after renewal");
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    api.get_auth_user("u1").await.expect("call after second renewal");
+    within(api.get_auth_user("u1")).await.expect("first call");
+    within(api.get_auth_user("u1")).await.expect("second call");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    within(api.get_auth_user("u1"))
+        .await
+        .expect("call after renewal");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    within(api.get_auth_user("u1"))
+        .await
+        .expect("call after second renewal");
     let seen: Vec<String> = requests_to(&server, USER_PATH)
         .await
         .iter()
@@ -165,7 +180,9 @@ async fn concurrent_calls_share_one_token_request() {
     let calls: Vec<_> = (0..20)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { AuthUsersApi::new(&client).get_auth_user("u1").await })
+            tokio::spawn(
+                async move { within(AuthUsersApi::new(&client).get_auth_user("u1")).await },
+            )
         })
         .collect();
     for result in futures::future::join_all(calls).await {
@@ -184,9 +201,7 @@ async fn unauthorized_renews_the_token_and_retries_once() {
     Mock::given(method("GET"))
         .and(path(USER_PATH))
         .and(header("authorization", "Bearer tok-1"))
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"error": "JWT is expired"})),
-        )
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "JWT is expired"})))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -196,10 +211,12 @@ async fn unauthorized_renews_the_token_and_retries_once() {
         .mount(&server)
         .await;
     let api = auth_users(configuration(&server));
-    let user = api.get_auth_user("u1").await.expect("retried with tok-2");
+    let user = within(api.get_auth_user("u1"))
+        .await
+        .expect("retried with tok-2");
     assert_eq!(user.id.as_deref(), Some("u1"));
     // The renewed token is cached.
-    api.get_auth_user("u1").await.expect("second call");
+    within(api.get_auth_user("u1")).await.expect("second call");
     assert_eq!(requests_to(&server, TOKEN_PATH).await.len(), 2);
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 3);
 }
@@ -214,7 +231,7 @@ async fn a_second_unauthorized_is_returned_not_looped() {
         .mount(&server)
         .await;
     let api = auth_users(configuration(&server));
-    let err = api.get_auth_user("u1").await.expect_err("401");
+    let err = within(api.get_auth_user("u1")).await.expect_err("401");
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(err.status(), Some(401));
     assert!(err.content().is_some());
@@ -237,12 +254,15 @@ async fn a_ready_access_token_is_sent_as_is() {
         .mount(&server)
         .await;
     let api = auth_users(Configuration::new(server.uri()).with_access_token("ready-token"));
-    api.get_auth_user("u1").await.expect("user");
-    api.get_auth_user("u1").await.expect("user");
+    within(api.get_auth_user("u1")).await.expect("user");
+    within(api.get_auth_user("u1")).await.expect("user");
     // A 401 cannot be cured by renewing a ready token: returned at once.
-    let err = api.get_auth_user("other").await.expect_err("401");
+    let err = within(api.get_auth_user("other")).await.expect_err("401");
     assert_eq!(err.status(), Some(401));
-    assert_eq!(requests_to(&server, "/v2024/auth-users/other").await.len(), 1);
+    assert_eq!(
+        requests_to(&server, "/v2024/auth-users/other").await.len(),
+        1
+    );
     assert!(requests_to(&server, TOKEN_PATH).await.is_empty());
 }
 
@@ -259,21 +279,32 @@ async fn token_endpoint_failure_is_an_auth_error() {
         .mount(&server)
         .await;
     let api = auth_users(configuration(&server));
-    let err = api.get_auth_user("u1").await.expect_err("auth fails");
+    let err = within(api.get_auth_user("u1"))
+        .await
+        .expect_err("auth fails");
     match &err {
         Error::Auth(auth) => {
             assert_eq!(auth.status, Some(401));
-            assert!(auth.body.as_deref().unwrap_or("").contains("invalid_client"));
+            assert!(auth
+                .body
+                .as_deref()
+                .unwrap_or("")
+                .contains("invalid_client"));
         }
         other => panic!("expected Error::Auth, got {other:?}"),
     }
     assert_eq!(err.status(), Some(401));
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-trace")).map(|v| v.as_bytes()),
+        err.headers()
+            .and_then(|h| h.get("x-trace"))
+            .map(|v| v.as_bytes()),
         Some(&b"t1"[..])
     );
     let message = err.to_string();
-    assert!(message.contains("/oauth/token") && message.contains("invalid_client"), "{message}");
+    assert!(
+        message.contains("/oauth/token") && message.contains("invalid_client"),
+        "{message}"
+    );
     assert!(!message.contains("s&=x"));
     assert!(requests_to(&server, USER_PATH).await.is_empty());
 }
@@ -303,7 +334,9 @@ async fn too_many_requests_is_retried_after_retry_after() {
     mount_user(&server).await;
     let api = auth_users(configuration(&server));
     let started = Instant::now();
-    api.get_auth_user("u1").await.expect("succeeds on the third attempt");
+    within(api.get_auth_user("u1"))
+        .await
+        .expect("succeeds on the third attempt");
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(950), "waited {elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "waited {elapsed:?}");
@@ -317,21 +350,37 @@ async fn retries_are_bounded_and_the_last_answer_is_returned() {
     mount_tokens(&server, 3600).await;
     mount_failures(&server, 429, Some("0"), 100).await;
     let api = auth_users(configuration(&server));
-    let err = api.get_auth_user("u1").await.expect_err("429");
+    let err = within(api.get_auth_user("u1")).await.expect_err("429");
     assert_eq!(err.status(), Some(429));
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(
-        err.headers().and_then(|h| h.get("retry-after")).map(|v| v.as_bytes()),
+        err.headers()
+            .and_then(|h| h.get("retry-after"))
+            .map(|v| v.as_bytes()),
         Some(&b"0"[..])
     );
-    assert_eq!(requests_to(&server, USER_PATH).await.len(), 4, "1 + 3 retries");
+    assert_eq!(
+        requests_to(&server, USER_PATH).await.len(),
+        4,
+        "1 + 3 retries"
+    );
 
     let server = MockServer::start().await;
     mount_tokens(&server, 3600).await;
     mount_failures(&server, 429, Some("0"), 100).await;
     let api = auth_users(configuration(&server).with_retry(RetryPolicy::new().with_max_retries(1)));
-    assert_eq!(api.get_auth_user("u1").await.expect_err("429").status(), Some(429));
-    assert_eq!(requests_to(&server, USER_PATH).await.len(), 2, "1 + 1 retry");
+    assert_eq!(
+        within(api.get_auth_user("u1"))
+            .await
+            .expect_err("429")
+            .status(),
+        Some(429)
+    );
+    assert_eq!(
+        requests_to(&server, USER_PATH).await.len(),
+        2,
+        "1 + 1 retry"
+    );
 }
 
 #[tokio::test]
@@ -341,7 +390,7 @@ async fn retry_after_beyond_the_wait_budget_is_not_waited_for() {
     mount_failures(&server, 429, Some("120"), 100).await;
     let api = auth_users(configuration(&server));
     let started = Instant::now();
-    let err = api.get_auth_user("u1").await.expect_err("429");
+    let err = within(api.get_auth_user("u1")).await.expect_err("429");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(err.status(), Some(429));
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 1);
@@ -354,7 +403,13 @@ async fn retry_after_beyond_the_wait_budget_is_not_waited_for() {
         .with_max_retries(10)
         .with_max_total_wait(Duration::from_millis(2500));
     let api = auth_users(configuration(&server).with_retry(policy));
-    assert_eq!(api.get_auth_user("u1").await.expect_err("429").status(), Some(429));
+    assert_eq!(
+        within(api.get_auth_user("u1"))
+            .await
+            .expect_err("429")
+            .status(),
+        Some(429)
+    );
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 3);
 }
 
@@ -369,7 +424,7 @@ async fn retry_after_as_http_date() {
     mount_failures(&server, 429, Some("Wed, 21 Oct 2015 07:28:00 GMT"), 1).await;
     mount_user(&server).await;
     let api = auth_users(configuration(&server).with_retry(policy));
-    api.get_auth_user("u1").await.expect("retried");
+    within(api.get_auth_user("u1")).await.expect("retried");
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 2);
 
     // A date far ahead is beyond the budget: not retried.
@@ -378,7 +433,13 @@ async fn retry_after_as_http_date() {
     mount_failures(&server, 429, Some("Fri, 01 Jan 2100 00:00:00 GMT"), 1).await;
     mount_user(&server).await;
     let api = auth_users(configuration(&server).with_retry(policy));
-    assert_eq!(api.get_auth_user("u1").await.expect_err("429").status(), Some(429));
+    assert_eq!(
+        within(api.get_auth_user("u1"))
+            .await
+            .expect_err("429")
+            .status(),
+        Some(429)
+    );
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 1);
 }
 
@@ -389,7 +450,9 @@ async fn service_unavailable_is_retried_with_backoff() {
     mount_failures(&server, 503, None, 2).await;
     mount_user(&server).await;
     let api = auth_users(configuration(&server));
-    api.get_auth_user("u1").await.expect("succeeds on the third attempt");
+    within(api.get_auth_user("u1"))
+        .await
+        .expect("succeeds on the third attempt");
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 3);
 
     // Still unavailable after all retries: 503 is not documented, so it is unexpected.
@@ -397,7 +460,7 @@ async fn service_unavailable_is_retried_with_backoff() {
     mount_tokens(&server, 3600).await;
     mount_failures(&server, 503, None, 100).await;
     let api = auth_users(configuration(&server));
-    let err = api.get_auth_user("u1").await.expect_err("503");
+    let err = within(api.get_auth_user("u1")).await.expect_err("503");
     assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
     assert_eq!(err.status(), Some(503));
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 4);
@@ -412,12 +475,14 @@ async fn other_errors_are_not_retried() {
         .respond_with(
             ResponseTemplate::new(500)
                 .insert_header("retry-after", "0")
-                .set_body_json(json!({"detailCode": "500.0 Internal Fault", "trackingId": "t-500"})),
+                .set_body_json(
+                    json!({"detailCode": "500.0 Internal Fault", "trackingId": "t-500"}),
+                ),
         )
         .mount(&server)
         .await;
     let api = auth_users(configuration(&server));
-    let err = api.get_auth_user("u1").await.expect_err("500");
+    let err = within(api.get_auth_user("u1")).await.expect_err("500");
     assert_eq!(err.status(), Some(500));
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 1);
@@ -429,7 +494,13 @@ async fn retries_can_be_disabled() {
     mount_tokens(&server, 3600).await;
     mount_failures(&server, 429, Some("0"), 100).await;
     let api = auth_users(configuration(&server).with_retry(RetryPolicy::disabled()));
-    assert_eq!(api.get_auth_user("u1").await.expect_err("429").status(), Some(429));
+    assert_eq!(
+        within(api.get_auth_user("u1"))
+            .await
+            .expect_err("429")
+            .status(),
+        Some(429)
+    );
     assert_eq!(requests_to(&server, USER_PATH).await.len(), 1);
 }
 
@@ -440,8 +511,9 @@ async fn transport_errors_are_reported_and_not_retried() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let api = auth_users(Configuration::new(format!("http://127.0.0.1:{port}")).with_access_token("t"));
-    let err = api.get_auth_user("u1").await.expect_err("refused");
+    let api =
+        auth_users(Configuration::new(format!("http://127.0.0.1:{port}")).with_access_token("t"));
+    let err = within(api.get_auth_user("u1")).await.expect_err("refused");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(err.status(), None);
 
@@ -462,7 +534,7 @@ async fn transport_errors_are_reported_and_not_retried() {
             .with_timeout(Duration::from_millis(300)),
     );
     let started = Instant::now();
-    match api.get_auth_user("u1").await {
+    match within(api.get_auth_user("u1")).await {
         Err(Error::Transport(e)) => assert!(e.is_timeout(), "{e}"),
         other => panic!("expected a timeout, got {other:?}"),
     }
@@ -481,12 +553,14 @@ async fn every_request_has_one_authorization_accept_and_user_agent() {
         .mount(&server)
         .await;
     let api = auth_users(configuration(&server));
-    api.get_auth_user("u1").await.expect("get");
+    within(api.get_auth_user("u1")).await.expect("get");
     let patch: Vec<JsonPatchOperation> = serde_json::from_value(json!([
         {"op": "replace", "path": "/capabilities", "value": ["ORG_ADMIN"]}
     ]))
     .expect("patch operations");
-    api.patch_auth_user("u1", &patch).await.expect("patch");
+    within(api.patch_auth_user("u1", &patch))
+        .await
+        .expect("patch");
 
     let version = USER_AGENT
         .strip_prefix("sailpoint-rust/")
@@ -514,7 +588,10 @@ async fn every_request_has_one_authorization_accept_and_user_agent() {
     let patch_request = &requests[1];
     assert_eq!(patch_request.method.as_str(), "PATCH");
     assert_eq!(
-        patch_request.headers.get("content-type").map(|v| v.as_bytes()),
+        patch_request
+            .headers
+            .get("content-type")
+            .map(|v| v.as_bytes()),
         Some(&b"application/json-patch+json"[..])
     );
     let body: serde_json::Value = serde_json::from_slice(&patch_request.body).expect("JSON body");
@@ -524,7 +601,10 @@ async fn every_request_has_one_authorization_accept_and_user_agent() {
     );
     let token_request = &requests_to(&server, TOKEN_PATH).await[0];
     assert_eq!(
-        token_request.headers.get("user-agent").map(|v| v.as_bytes()),
+        token_request
+            .headers
+            .get("user-agent")
+            .map(|v| v.as_bytes()),
         Some(USER_AGENT.as_bytes())
     );
 }
@@ -548,7 +628,7 @@ async fn path_parameters_are_encoded_as_one_segment() {
         ("a.b-c_d~e", "/v2024/auth-users/a.b-c_d~e"),
     ];
     for (id, _) in cases {
-        api.get_auth_user(id).await.expect(id);
+        within(api.get_auth_user(id)).await.expect(id);
     }
     let seen: Vec<String> = server
         .received_requests()
@@ -562,10 +642,13 @@ async fn path_parameters_are_encoded_as_one_segment() {
 
     // `.` and `..` would be removed by URL normalisation: refused, nothing sent.
     for id in [".", ".."] {
-        let err = api.get_auth_user(id).await.expect_err(id);
+        let err = within(api.get_auth_user(id)).await.expect_err(id);
         assert!(matches!(err, Error::Encode(_)), "{err:?}");
     }
-    assert_eq!(server.received_requests().await.expect("recording").len(), cases.len());
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        cases.len()
+    );
 }
 
 #[tokio::test]
@@ -597,10 +680,12 @@ async fn errors_display_and_expose_status_headers_and_content() {
         .await;
     let api = auth_users(Configuration::new(server.uri()).with_access_token("t"));
 
-    let err = api.get_auth_user("missing").await.expect_err("404");
+    let err = within(api.get_auth_user("missing")).await.expect_err("404");
     assert_eq!(err.status(), Some(404));
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-trace")).map(|v| v.as_bytes()),
+        err.headers()
+            .and_then(|h| h.get("x-trace"))
+            .map(|v| v.as_bytes()),
         Some(&b"abc"[..])
     );
     assert!(err.content().is_some());
@@ -620,7 +705,7 @@ async fn errors_display_and_expose_status_headers_and_content() {
     let as_std: &dyn std::error::Error = &err;
     assert!(!as_std.to_string().is_empty());
 
-    let err = api.get_auth_user("teapot").await.expect_err("418");
+    let err = within(api.get_auth_user("teapot")).await.expect_err("418");
     assert_eq!(err.status(), Some(418));
     match &err {
         Error::UnexpectedResponse(r) => {
@@ -635,11 +720,14 @@ async fn errors_display_and_expose_status_headers_and_content() {
     );
 
     for (id, status) in [("garbled", 200), ("bad-error", 404)] {
-        let err = api.get_auth_user(id).await.expect_err(id);
+        let err = within(api.get_auth_user(id)).await.expect_err(id);
         assert_eq!(err.status(), Some(status));
         match &err {
             Error::UnexpectedResponse(r) => {
-                assert!(r.reason.as_deref().unwrap_or("").contains("decode"), "{r:?}");
+                assert!(
+                    r.reason.as_deref().unwrap_or("").contains("decode"),
+                    "{r:?}"
+                );
                 assert!(!r.body.is_empty());
             }
             other => panic!("expected Error::UnexpectedResponse, got {other:?}"),
@@ -652,12 +740,24 @@ async fn errors_display_and_expose_status_headers_and_content() {
     }
 }
 
+#[test]
+fn client_and_errors_can_be_shared_across_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<ApiClient>();
+    send_sync::<Configuration>();
+    send_sync::<ConfigError>();
+    send_sync::<Error<String>>();
+}
+
 #[tokio::test]
 async fn debug_output_hides_secrets_and_tokens() {
     let configuration = Configuration::new("https://acme.api.identitynow.com")
         .with_client_credentials("client-id-1", "very-secret-value");
     let debug = format!("{configuration:?}");
-    assert!(debug.contains("client-id-1") && debug.contains("***"), "{debug}");
+    assert!(
+        debug.contains("client-id-1") && debug.contains("***"),
+        "{debug}"
+    );
     assert!(!debug.contains("very-secret-value"), "{debug}");
     let client = ApiClient::new(configuration).expect("client");
     let debug = format!("{client:?}");
@@ -665,7 +765,10 @@ async fn debug_output_hides_secrets_and_tokens() {
 
     let configuration =
         Configuration::new("https://acme.api.identitynow.com").with_access_token("ready-token-xyz");
-    let debug = format!("{configuration:?} {:#?}", ApiClient::new(configuration.clone()).expect("client"));
+    let debug = format!(
+        "{configuration:?} {:#?}",
+        ApiClient::new(configuration.clone()).expect("client")
+    );
     assert!(!debug.contains("ready-token-xyz"), "{debug}");
 }
 
@@ -711,7 +814,10 @@ fn configuration_from_environment() {
     let c = Configuration::from_lookup(env(&vars), None).expect("complete");
     assert_eq!(c.base_url(), "https://acme.api.identitynow.com");
     assert_eq!(c.api_base(), "https://acme.api.identitynow.com/v2024");
-    assert_eq!(c.token_url(), "https://acme.api.identitynow.com/oauth/token");
+    assert_eq!(
+        c.token_url(),
+        "https://acme.api.identitynow.com/oauth/token"
+    );
     assert_eq!(c.client_id(), Some("id-1"));
     assert!(!c.experimental());
     assert_eq!(c.timeout(), Duration::from_secs(60));
@@ -732,7 +838,9 @@ fn configuration_from_environment() {
 fn configuration_falls_back_to_config_json() {
     let file = TempFile::new(
         "config.json",
-        Some(r#"{"BaseURL": "https://file.api.identitynow.com", "ClientId": "file-id", "ClientSecret": "file-secret", "Experimental": true}"#),
+        Some(
+            r#"{"BaseURL": "https://file.api.identitynow.com", "ClientId": "file-id", "ClientSecret": "file-secret", "Experimental": true}"#,
+        ),
     );
     let c = Configuration::from_lookup(env(&[]), Some(&file.0)).expect("from file");
     assert_eq!(c.base_url(), "https://file.api.identitynow.com");
@@ -747,7 +855,10 @@ fn configuration_falls_back_to_config_json() {
 
     // The variant reading the process environment (which no test changes).
     let unset = |name: &str| std::env::var(name).map_or(true, |v| v.trim().is_empty());
-    if ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"].iter().all(|n| unset(n)) {
+    if ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"]
+        .iter()
+        .all(|n| unset(n))
+    {
         let c = Configuration::from_env_and_file(&file.0).expect("from file");
         assert_eq!(c.base_url(), "https://file.api.identitynow.com");
     }
@@ -786,12 +897,19 @@ fn missing_configuration_names_each_value_and_where_it_looked() {
     let partial = TempFile::new("partial.json", Some(r#"{"BaseURL": "https://acme"}"#));
     let err = Configuration::from_lookup(env(&[]), Some(&partial.0)).expect_err("missing values");
     let message = err.to_string();
-    assert!(message.contains("SAIL_CLIENT_ID") && message.contains("ClientId"), "{message}");
+    assert!(
+        message.contains("SAIL_CLIENT_ID") && message.contains("ClientId"),
+        "{message}"
+    );
     assert!(!message.contains("SAIL_BASE_URL"), "{message}");
     assert!(!message.contains("not found"), "{message}");
 
     let err = Configuration::from_lookup(env(&[]), None).expect_err("nothing");
-    assert!(err.to_string().contains("SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET"),
+        "{err}"
+    );
 
     let broken = TempFile::new("broken.json", Some("{ not json"));
     let err = Configuration::from_lookup(env(&[]), Some(&broken.0)).expect_err("broken");

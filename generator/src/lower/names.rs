@@ -18,7 +18,7 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Type names that would shadow the prelude (or our own runtime names) where users import models.
 const RESERVED_TYPES: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Error", "ApiClient",
-    "Configuration",
+    "Configuration", "HashMap", "DateTime", "NaiveDate", "Utc", "Default", "From", "Into", "ToString", "Part",
 ];
 
 /// Keeps only characters that can be part of an identifier, splitting words at the others.

@@ -34,7 +34,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 /// Cloning is cheap and clones share one connection pool and one access token cache.
 /// It fetches OAuth access tokens, renews them before they expire (and once when the API
 /// answers 401), and retries `429` and `503` answers as its
-/// [`RetryPolicy`](super::configuration::RetryPolicy) allows.
+/// [`RetryPolicy`] allows.
 #[derive(Clone)]
 pub struct ApiClient {
     inner: Arc<Inner>,
@@ -164,7 +164,7 @@ impl ApiClient {
                 .await
                 .map_err(Error::Transport)?;
             let status = response.status().as_u16();
-            if status == 401 {
+            if status == 401 && !renewed {
                 if let Some(renewal) = inner.auth.renew(&inner.http, policy, &token).await {
                     renewed_token = Some(renewal?);
                     renewed = true;
@@ -561,7 +561,10 @@ impl UploadFile {
 fn build_form(parts: &[Part]) -> Result<reqwest::multipart::Form, String> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
-        let mut field = reqwest::multipart::Part::bytes(part.data.clone()?.to_vec());
+        let data = part.data.clone()?;
+        let length = data.len() as u64;
+        // No copy: `Bytes` is shared between attempts.
+        let mut field = reqwest::multipart::Part::stream_with_length(data, length);
         if let Some(file_name) = &part.file_name {
             field = field.file_name(file_name.clone());
         }

@@ -139,10 +139,8 @@ impl Configuration {
     ///
     /// The error names every missing value and where it was looked for.
     pub fn from_env() -> Result<Configuration, ConfigError> {
-        Configuration::from_lookup(
-            |name| std::env::var(name).ok(),
-            Some(Path::new(DEFAULT_CONFIG_FILE)),
-        )
+        let config_file = Path::new(".").join(DEFAULT_CONFIG_FILE);
+        Configuration::from_lookup(|name| std::env::var(name).ok(), Some(&config_file))
     }
 
     /// Like [`Configuration::from_env`], with the fallback file at `config_file`.

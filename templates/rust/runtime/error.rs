@@ -106,7 +106,10 @@ impl AuthError {
 
     pub(crate) fn transport(url: &str, error: reqwest::Error) -> AuthError {
         AuthError {
-            reason: format!("request to the token endpoint failed: {error}"),
+            reason: format!(
+                "request to the token endpoint failed: {}",
+                with_causes(&error)
+            ),
             source: Some(error),
             ..AuthError::new(url, "")
         }
@@ -204,7 +207,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 e.content
             ),
             Error::UnexpectedResponse(e) => fmt::Display::fmt(e, f),
-            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Transport(e) => write!(f, "request failed: {}", with_causes(e)),
             Error::Auth(e) => fmt::Display::fmt(e, f),
             Error::Encode(message) => write!(f, "could not encode the request: {message}"),
             Error::ExperimentalDisabled { operation } => write!(
@@ -250,6 +253,22 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
 }
 
 impl std::error::Error for UnexpectedResponse {}
+
+/// `error` followed by its causes, e.g. "error sending request for url (…): client error
+/// (Connect): tcp connect error: Connection refused (os error 111)".
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let message = e.to_string();
+        if !text.ends_with(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        cause = e.source();
+    }
+    text
+}
 
 /// The path and query of a URL, for messages ("GET /v2024/auth-users/x returned 404: …").
 fn display_path(url: &str) -> &str {

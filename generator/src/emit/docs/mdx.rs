@@ -72,9 +72,17 @@ pub fn cell(text: &str) -> String {
 /// longer than any run inside, and `|` is escaped in cells.
 pub fn code_span(code: &str, in_cell: bool) -> String {
     let ticks = "`".repeat(longest_run(code, '`') + 1);
-    let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
+    let pad = if code.starts_with('`') || code.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     let code = code.replace(['\n', '\r'], " ");
-    let code = if in_cell { code.replace('|', "\\|") } else { code };
+    let code = if in_cell {
+        code.replace('|', "\\|")
+    } else {
+        code
+    };
     format!("{ticks}{pad}{code}{pad}{ticks}")
 }
 
@@ -142,11 +150,9 @@ pub fn first_sentence(text: &str) -> String {
                     break;
                 }
             }
-            '.' | '!' | '?' if depth == 0 => {
-                if chars.get(i + 1).is_none_or(|n| n.is_whitespace()) {
-                    end = i + 1;
-                    break;
-                }
+            '.' | '!' | '?' if depth == 0 && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) => {
+                end = i + 1;
+                break;
             }
             _ => {}
         }
@@ -175,7 +181,8 @@ pub fn heading_slug(text: &str) -> String {
 /// single-quoted.
 pub fn yaml_scalar(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars().all(|c| c.is_alphanumeric() || " _-./".contains(c))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " _-./".contains(c))
         && !s.starts_with([' ', '-', '.'])
         && !s.ends_with(' ')
         && !matches!(
@@ -345,8 +352,12 @@ fn angle_construct(chars: &[char]) -> Option<(String, usize)> {
     if matches!(lower.as_str(), "br" | "br/" | "br /") {
         return Some(("<br/>".to_string(), close + 1));
     }
-    let is_url = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s))
-        && !inner.chars().any(|c| c.is_whitespace() || c == '<' || c == '{' || c == '}');
+    let is_url = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+        && !inner
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '{' || c == '}');
     if is_url {
         let text = literal(&inner);
         return Some((format!("[{text}]({inner})"), close + 1));
@@ -357,7 +368,11 @@ fn angle_construct(chars: &[char]) -> Option<(String, usize)> {
 /// `:name[` or `:name{` (a text directive with a label or attributes), or `::`/`:::` opening a
 /// line (leaf and container directives): the colon must be escaped.
 fn directive_like(chars: &[char], i: usize) -> bool {
-    let line_start = chars[..i].iter().rev().take_while(|c| **c != '\n').all(|c| c.is_whitespace());
+    let line_start = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| **c != '\n')
+        .all(|c| c.is_whitespace());
     if line_start && chars.get(i + 1) == Some(&':') {
         return true;
     }
@@ -365,7 +380,10 @@ fn directive_like(chars: &[char], i: usize) -> bool {
         return false;
     }
     let mut j = i + 1;
-    while chars.get(j).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_') {
+    while chars
+        .get(j)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+    {
         j += 1;
     }
     matches!(chars.get(j), Some('[') | Some('{'))
@@ -412,14 +430,20 @@ mod tests {
 
     #[test]
     fn braces_and_angles_in_prose_are_escaped() {
-        assert_eq!(block("Get /auth-users/{id} now"), "Get /auth-users/\\{id\\} now");
+        assert_eq!(
+            block("Get /auth-users/{id} now"),
+            "Get /auth-users/\\{id\\} now"
+        );
         assert_eq!(block("a < b and c > d"), "a \\< b and c \\> d");
         assert_eq!(cell("Map<String, {x}>"), "Map\\<String, \\{x\\}\\>");
     }
 
     #[test]
     fn code_spans_are_kept_as_written() {
-        assert_eq!(block("Use `/auth-users/{id}` or `a<b>`"), "Use `/auth-users/{id}` or `a<b>`");
+        assert_eq!(
+            block("Use `/auth-users/{id}` or `a<b>`"),
+            "Use `/auth-users/{id}` or `a<b>`"
+        );
         assert_eq!(block("``a ` {b}`` and {c}"), "``a ` {b}`` and \\{c\\}");
         // An unmatched backtick is literal, and what follows is still escaped.
         assert_eq!(block("a ` {b}"), "a ` \\{b\\}");
@@ -428,7 +452,10 @@ mod tests {
     #[test]
     fn fenced_code_is_kept_and_closed() {
         let text = "Example:\n```json\n{\"a\": \"<b>\"}\n```\nafter {x}";
-        assert_eq!(block(text), "Example:\n```json\n{\"a\": \"<b>\"}\n```\nafter \\{x\\}");
+        assert_eq!(
+            block(text),
+            "Example:\n```json\n{\"a\": \"<b>\"}\n```\nafter \\{x\\}"
+        );
         let open = "Example:\n~~~\n{a}";
         assert_eq!(block(open), "Example:\n~~~\n{a}\n~~~");
     }
@@ -449,19 +476,28 @@ mod tests {
 
     #[test]
     fn block_quotes_stay_and_other_angles_are_escaped() {
-        assert_eq!(block("> quoted {x}\n>> nested\na -> b"), "> quoted \\{x\\}\n>> nested\na -\\> b");
+        assert_eq!(
+            block("> quoted {x}\n>> nested\na -> b"),
+            "> quoted \\{x\\}\n>> nested\na -\\> b"
+        );
     }
 
     #[test]
     fn autolinks_and_line_breaks_become_mdx() {
-        assert_eq!(block("See <https://example.com/a_b>."), "See [https://example.com/a_b](https://example.com/a_b).");
+        assert_eq!(
+            block("See <https://example.com/a_b>."),
+            "See [https://example.com/a_b](https://example.com/a_b)."
+        );
         assert_eq!(block("one<br>two<BR/>three"), "one<br/>two<br/>three");
         assert_eq!(block("<strong>x</strong>"), "\\<strong\\>x\\</strong\\>");
     }
 
     #[test]
     fn existing_escapes_are_not_doubled() {
-        assert_eq!(block("\\{literal\\} and \\* and C:\\dir"), "\\{literal\\} and \\* and C:\\dir");
+        assert_eq!(
+            block("\\{literal\\} and \\* and C:\\dir"),
+            "\\{literal\\} and \\* and C:\\dir"
+        );
     }
 
     #[test]
@@ -497,22 +533,34 @@ mod tests {
     fn first_sentences() {
         assert_eq!(first_sentence("Use this API. Then more."), "Use this API.");
         assert_eq!(first_sentence("Use `a. b` here. More"), "Use `a. b` here.");
-        assert_eq!(first_sentence("See [v. 2](http://x/a. b) now.\nMore."), "See [v. 2](http://x/a. b) now.");
-        assert_eq!(first_sentence("First line \nsecond line\n\nNext paragraph."), "First line second line");
+        assert_eq!(
+            first_sentence("See [v. 2](http://x/a. b) now.\nMore."),
+            "See [v. 2](http://x/a. b) now."
+        );
+        assert_eq!(
+            first_sentence("First line \nsecond line\n\nNext paragraph."),
+            "First line second line"
+        );
         assert_eq!(first_sentence("Version 1.2 is out"), "Version 1.2 is out");
     }
 
     #[test]
     fn slugs_follow_github_slugger() {
         assert_eq!(heading_slug("get-auth-user"), "get-auth-user");
-        assert_eq!(heading_slug("sailpoint::v2024::AuthUsersApi"), "sailpointv2024authusersapi");
+        assert_eq!(
+            heading_slug("sailpoint::v2024::AuthUsersApi"),
+            "sailpointv2024authusersapi"
+        );
         assert_eq!(heading_slug("HTTP request headers"), "http-request-headers");
     }
 
     #[test]
     fn yaml_values() {
         assert_eq!(yaml_scalar("Auth_Users"), "Auth_Users");
-        assert_eq!(yaml_scalar("/tools/sdk/rust/v2024/methods/auth-users"), "/tools/sdk/rust/v2024/methods/auth-users");
+        assert_eq!(
+            yaml_scalar("/tools/sdk/rust/v2024/methods/auth-users"),
+            "/tools/sdk/rust/v2024/methods/auth-users"
+        );
         assert_eq!(yaml_scalar("a: b"), "'a: b'");
         assert_eq!(yaml_scalar("true"), "'true'");
         assert_eq!(yaml_quoted("it's"), "'it''s'");

@@ -17,19 +17,35 @@ use crate::output::FileSet;
 /// Adds the docs pages under `docs/`: `docs/methods/<api>.md`, `docs/models/<type>.md` and the
 /// two `index.md` pages.
 pub fn emit(model: &Model, files: &mut FileSet) -> Result<(), Error> {
-    let mut pages: Vec<(String, String)> = Vec::new();
+    let mut pages: Vec<(String, Result<String, String>)> = Vec::new();
     for api in &model.apis {
         let page = views::MethodsPage::new(model, api);
-        pages.push((format!("docs/methods/{}.md", api.names.doc_slug), render(&page, &api.tag)?));
+        pages.push((
+            format!("docs/methods/{}.md", api.names.doc_slug),
+            render(&page, &api.tag),
+        ));
     }
     for def in &model.types {
         let page = views::ModelPage::new(model, def);
-        pages.push((format!("docs/models/{}.md", def.names.doc_slug), render(&page, &def.names.rust)?));
+        pages.push((
+            format!("docs/models/{}.md", def.names.doc_slug),
+            render(&page, &def.names.rust),
+        ));
     }
-    pages.push(("docs/methods/index.md".to_string(), render(&views::MethodsIndex::new(model), "methods index")?));
-    pages.push(("docs/models/index.md".to_string(), render(&views::ModelsIndex::new(model), "models index")?));
+    pages.push((
+        "docs/methods/index.md".to_string(),
+        render(&views::MethodsIndex::new(model), "methods index"),
+    ));
+    pages.push((
+        "docs/models/index.md".to_string(),
+        render(&views::ModelsIndex::new(model), "models index"),
+    ));
 
     for (path, contents) in pages {
+        let contents = contents.map_err(|message| Error::Emit {
+            what: format!("docs page {path}"),
+            message,
+        })?;
         if files.files.contains_key(std::path::Path::new(&path)) {
             return Err(Error::Emit {
                 what: format!("docs page {path}"),
@@ -41,11 +57,11 @@ pub fn emit(model: &Model, files: &mut FileSet) -> Result<(), Error> {
     Ok(())
 }
 
-fn render(page: &impl Template, what: &str) -> Result<String, Error> {
-    let mut text = page.render().map_err(|e| Error::Emit {
-        what: format!("docs page for {what}"),
-        message: e.to_string(),
-    })?;
+/// Renders a page; a template error names the API or type the page is for.
+fn render(page: &impl Template, what: &str) -> Result<String, String> {
+    let mut text = page
+        .render()
+        .map_err(|e| format!("rendering the page for {what}: {e}"))?;
     // One final newline, whatever the template's last lines.
     text.truncate(text.trim_end().len());
     text.push('\n');

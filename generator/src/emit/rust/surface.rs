@@ -163,3 +163,33 @@ pub fn returns_unit(op: &Operation) -> bool {
 pub fn return_display(op: &Operation) -> String {
     format!("Result<{}, Error<{}>>", type_display(&return_type(op)), op.names.rust_error)
 }
+
+/// The names a file must import to spell a set of types with [`type_display`].
+#[derive(Debug, Default)]
+pub struct Imports {
+    /// Model types, by name.
+    pub models: std::collections::BTreeSet<String>,
+    pub hash_map: bool,
+    pub date_time: bool,
+    pub naive_date: bool,
+}
+
+impl Imports {
+    pub fn add(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Primitive(Primitive::DateTime) => self.date_time = true,
+            TypeRef::Primitive(Primitive::Date) => self.naive_date = true,
+            TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => {}
+            TypeRef::Named(TypeId(n)) => {
+                if n != "()" {
+                    self.models.insert(n.clone());
+                }
+            }
+            TypeRef::Array(inner) => self.add(inner),
+            TypeRef::Map(inner) => {
+                self.hash_map = true;
+                self.add(inner);
+            }
+        }
+    }
+}

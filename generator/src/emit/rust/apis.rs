@@ -1,0 +1,479 @@
+//! API files: one struct per tag with one async method per operation, its error enum and its
+//! optional-parameters struct.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::surface;
+use super::tokens::{doc, doc_parts, doc_raw, ident, ty, uses};
+use crate::error::Error;
+use crate::model::*;
+
+pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
+    let name = format_ident!("{}", api.names.rust_struct);
+    let module_doc = format!("The {} API.", api.tag);
+    let struct_doc = doc_parts(&[Some(&module_doc), api.description.as_deref()]);
+    let mut methods = Vec::new();
+    let mut extras = Vec::new();
+    for op in &api.operations {
+        let (method, extra) = operation(model, api, op)?;
+        methods.push(method);
+        extras.push(extra);
+    }
+    let mod_doc = format!(" {module_doc}");
+    let mut imports = surface::Imports::default();
+    let mut client = vec![quote!(ApiClient)];
+    for op in &api.operations {
+        for p in &op.parameters {
+            imports.add(&p.ty);
+        }
+        if let Some(b) = &op.request_body {
+            imports.add(&b.ty);
+        }
+        for r in &op.responses {
+            if let Some(b) = &r.body {
+                imports.add(&b.ty);
+            }
+        }
+    }
+    if api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_)))) {
+        client.insert(0, quote!(encode_path_segment));
+    }
+    if api.operations.iter().any(|o| o.request_body.as_ref().is_some_and(|b| b.media == MediaType::Multipart)) {
+        client.push(quote!(Part));
+    }
+    let model_uses = uses(&imports, "crate::v2024::models", None);
+    Ok(quote! {
+        #![doc = #mod_doc]
+
+        use crate::v2024::client::{#(#client),*};
+        use crate::v2024::error::Error;
+        #model_uses
+
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            client: ApiClient,
+        }
+
+        impl #name {
+            /// The API on a client. Cheap: clients share one connection pool and token cache.
+            pub fn new(client: &ApiClient) -> Self {
+                Self { client: client.clone() }
+            }
+
+            #(#methods)*
+        }
+
+        #(#extras)*
+    })
+}
+
+/// How a value of this type is written into a query string or header.
+fn to_text(model: &Model, t: &TypeRef, v: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Primitive(_) => v,
+        TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => v,
+            Some(TypeKind::Alias(inner)) if !matches!(inner, TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object) => v,
+            _ => quote!(serde_json::to_string(&#v).unwrap_or_default()),
+        },
+        _ => quote!(serde_json::to_string(&#v).unwrap_or_default()),
+    }
+}
+
+fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, TokenStream), Error> {
+    let fn_name = ident(&op.names.rust_fn);
+    let error_name = format_ident!("{}", op.names.rust_error);
+    let params_name = format_ident!("{}", op.names.rust_params);
+
+    // Arguments: required parameters in order, the body, then the optional-parameters struct.
+    let mut args = Vec::new();
+    for p in op.parameters.iter().filter(|p| surface::is_positional(p)) {
+        let n = ident(&p.rust_name);
+        let t = ty(&surface::param_arg_display(model, &p.ty))?;
+        args.push(quote!(#n: #t));
+    }
+    if let Some(b) = &op.request_body {
+        let n = ident(&b.rust_name);
+        let t = ty(&surface::param_arg_display(model, &b.ty))?;
+        if b.required {
+            args.push(quote!(#n: #t));
+        } else {
+            args.push(quote!(#n: Option<#t>));
+        }
+    }
+    let has_params = surface::has_params_struct(op);
+    if has_params {
+        args.push(quote!(params: #params_name));
+    }
+
+    // The path, each parameter encoded as one segment.
+    let mut fmt = String::new();
+    let mut fmt_args = Vec::new();
+    for s in &op.path_segments {
+        match s {
+            PathSegment::Literal(l) => fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param(i) => {
+                let p = &op.parameters[*i];
+                let n = ident(&p.rust_name);
+                fmt.push_str("{}");
+                let text = match &p.ty {
+                    TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => quote!(#n),
+                    _ => quote!(&#n.to_string()),
+                };
+                fmt_args.push(quote!(encode_path_segment(#text)));
+            }
+        }
+    }
+    let path = if fmt_args.is_empty() {
+        quote!(String::from(#fmt))
+    } else {
+        quote!(format!(#fmt, #(#fmt_args),*))
+    };
+    let method = format_ident!("{}", op.method.as_str());
+
+    let mut steps = Vec::new();
+    if op.experimental {
+        let id = &op.id;
+        steps.push(quote!(let request = request.experimental(#id);));
+    }
+    for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
+        let wire = &p.wire_name;
+        let n = ident(&p.rust_name);
+        let value = if surface::is_positional(p) { quote!(#n) } else { quote!(value) };
+        let set = match (&p.location, &p.ty) {
+            (ParamLocation::Query, TypeRef::Array(item)) => {
+                let item_text = to_text(model, item, quote!(v));
+                let call = if p.array_style == ArrayStyle::Multi { quote!(query_multi) } else { quote!(query_csv) };
+                quote!(request.#call(#wire, #value.iter().map(|v| #item_text)))
+            }
+            (ParamLocation::Query, t) => {
+                let text = to_text(model, t, quote!(#value));
+                quote!(request.query(#wire, #text))
+            }
+            (ParamLocation::Header, TypeRef::Array(item)) => {
+                let item_text = to_text(model, item, quote!(v));
+                quote!(request.header(#wire, #value.iter().map(|v| (#item_text).to_string()).collect::<Vec<_>>().join(",")))
+            }
+            (ParamLocation::Header, t) => {
+                let text = to_text(model, t, quote!(#value));
+                quote!(request.header(#wire, #text))
+            }
+            (ParamLocation::Cookie, t) => {
+                let text = to_text(model, t, quote!(#value));
+                quote!(request.header("Cookie", format!("{}={}", #wire, #text)))
+            }
+            (ParamLocation::Path, _) => continue,
+        };
+        if surface::is_positional(p) {
+            steps.push(quote!(let request = #set;));
+        } else {
+            steps.push(quote! {
+                let request = match &params.#n {
+                    Some(value) => #set,
+                    None => request,
+                };
+            });
+        }
+    }
+    if let Some(b) = &op.request_body {
+        let n = ident(&b.rust_name);
+        let ct = &b.content_type;
+        let set = match b.media {
+            MediaType::Json | MediaType::JsonPatch => quote!(request.json(#ct, body)),
+            MediaType::FormUrlEncoded => quote!(request.form(body)),
+            MediaType::Text => quote!(request.text(#ct, body.to_string())),
+            MediaType::Binary => quote!(request.bytes(#ct, bytes::Bytes::copy_from_slice(body))),
+            MediaType::Multipart => multipart(model, &b.ty)?,
+        };
+        if b.required {
+            steps.push(quote!(let body = #n; let request = #set;));
+        } else {
+            steps.push(quote! {
+                let request = match #n {
+                    Some(body) => #set,
+                    None => request,
+                };
+            });
+        }
+    }
+    if let Some(success) = op.success().and_then(|r| r.body.as_ref()) {
+        if !matches!(success.media, MediaType::Json | MediaType::JsonPatch) {
+            let ct = &success.content_type;
+            steps.push(quote!(let request = request.header("Accept", #ct);));
+        }
+    }
+
+    // Responses: success statuses decode the return type; documented errors their bodies.
+    let ret = surface::return_type(op);
+    let success_codes: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            Status::Code(c) if r.status.is_success() => Some(c),
+            _ => None,
+        })
+        .collect();
+    let decode = if surface::returns_unit(op) {
+        quote!(response.empty())
+    } else {
+        match op.success().and_then(|r| r.body.as_ref()).map(|b| &b.media) {
+            Some(MediaType::Text) => quote!(response.text()),
+            Some(MediaType::Binary) => quote!(response.bytes().map(|b| b.to_vec())),
+            _ => quote!(response.json()),
+        }
+    };
+    let mut arms = Vec::new();
+    if success_codes.is_empty() {
+        arms.push(quote!(200..=299 => #decode,));
+    } else {
+        let codes = success_codes.iter().map(|c| proc_macro2::Literal::u16_unsuffixed(*c));
+        arms.push(quote!(#(#codes)|* => #decode,));
+    }
+    let mut error_variants = Vec::new();
+    let mut display_arms = Vec::new();
+    let mut fallthrough = None;
+    for r in op.errors() {
+        let v = format_ident!("{}", r.rust_variant);
+        let desc = r.description.trim().to_string();
+        let label = r.status.label();
+        let vdoc = doc(&format!("{label}: {desc}"));
+        let pattern = match r.status {
+            Status::Code(c) => {
+                let c = proc_macro2::Literal::u16_unsuffixed(c);
+                quote!(#c)
+            }
+            Status::Range(d) => {
+                let lo = proc_macro2::Literal::u16_unsuffixed(u16::from(d) * 100);
+                let hi = proc_macro2::Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
+                quote!(#lo..=#hi)
+            }
+            Status::Default => quote!(_),
+        };
+        let json_body = r
+            .body
+            .as_ref()
+            .filter(|b| matches!(b.media, MediaType::Json | MediaType::JsonPatch));
+        match json_body {
+            Some(b) => {
+                let t = ty(&surface::type_display(&b.ty))?;
+                error_variants.push(quote!(#vdoc #v(#t),));
+                let text = format!("{label} ({}): {{}}", desc.replace('{', "{{").replace('}', "}}"));
+                display_arms.push(quote!(Self::#v(body) => write!(f, #text, serde_json::to_string(body).unwrap_or_default()),));
+                let arm = quote!(#pattern => Err(response.error(#error_name::#v)),);
+                if r.status == Status::Default {
+                    fallthrough = Some(arm);
+                } else {
+                    arms.push(arm);
+                }
+            }
+            None => {
+                error_variants.push(quote!(#vdoc #v,));
+                let text = format!("{label} ({desc})");
+                display_arms.push(quote!(Self::#v => f.write_str(#text),));
+                let arm = quote!(#pattern => Err(response.error_without_body(#error_name::#v)),);
+                if r.status == Status::Default {
+                    fallthrough = Some(arm);
+                } else {
+                    arms.push(arm);
+                }
+            }
+        }
+    }
+    let fallthrough = fallthrough.unwrap_or_else(|| quote!(_ => Err(response.unexpected()),));
+
+    let ret_ty = if surface::returns_unit(op) { quote!(()) } else { ty(&surface::type_display(&ret))? };
+    let mut docs = vec![op.summary.clone(), op.description.clone()];
+    let mut facts = format!("`{} {}`", op.method.as_str(), op.path);
+    let scopes: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|s| s.scopes.iter().cloned())
+        .collect();
+    if !scopes.is_empty() {
+        facts.push_str(&format!(" · scopes: {}", scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    }
+    docs.push(Some(facts));
+    if op.experimental {
+        docs.push(Some(
+            "Experimental: the configuration must enable experimental calls (`Configuration::with_experimental(true)`), else this returns `Error::ExperimentalDisabled` without sending anything.".to_string(),
+        ));
+    }
+    let arg_docs: Vec<String> = op
+        .parameters
+        .iter()
+        .filter(|p| surface::is_positional(p))
+        .map(|p| {
+            format!(
+                "- `{}`: {}",
+                p.rust_name.trim_start_matches("r#"),
+                p.description.as_deref().unwrap_or("").replace('\n', " ")
+            )
+        })
+        .chain(op.request_body.iter().map(|b| {
+            format!(
+                "- `{}`: {}",
+                b.rust_name.trim_start_matches("r#"),
+                b.description.as_deref().unwrap_or("The request body.").replace('\n', " ")
+            )
+        }))
+        .chain(has_params.then(|| format!("- `params`: optional parameters, see [`{}`]", op.names.rust_params)))
+        .collect();
+    if !arg_docs.is_empty() {
+        docs.push(Some(format!("# Arguments\n{}", arg_docs.join("\n"))));
+    }
+    let docs: Vec<Option<&str>> = docs.iter().map(|d| d.as_deref()).collect();
+    let method_doc = doc_parts(&docs);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+    let method_tokens = quote! {
+        #method_doc
+        #deprecated
+        #too_many
+        pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, Error<#error_name>> {
+            let path = #path;
+            let request = self.client.request(reqwest::Method::#method, path);
+            #(#steps)*
+            let response = self.client.execute(request).await?;
+            match response.status() {
+                #(#arms)*
+                #fallthrough
+            }
+        }
+    };
+
+    let fn_label = op.names.rust_fn.trim_start_matches("r#");
+    let error_doc = doc_raw(&format!(
+        "The documented error responses of [`{}::{}`].",
+        api.names.rust_struct, fn_label
+    ));
+    let error_display = if display_arms.is_empty() {
+        quote!(match *self {})
+    } else {
+        quote!(match self { #(#display_arms)* })
+    };
+    let mut extra = quote! {
+        #error_doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error_name {
+            #(#error_variants)*
+        }
+
+        impl std::fmt::Display for #error_name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                #error_display
+            }
+        }
+
+        impl std::error::Error for #error_name {}
+    };
+    if has_params {
+        extra.extend(params_struct(model, api, op)?);
+    }
+    Ok((method_tokens, extra))
+}
+
+fn params_struct(_model: &Model, api: &Api, op: &Operation) -> Result<TokenStream, Error> {
+    let name = format_ident!("{}", op.names.rust_params);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in op.parameters.iter().filter(|p| !surface::is_positional(p)) {
+        let n = ident(&p.rust_name);
+        let t = ty(&surface::type_display(&p.ty))?;
+        let mut text = p.description.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name));
+        if let Some(d) = &p.default {
+            text.push_str(&format!("\n\nThe server's default: `{d}`."));
+        }
+        let fdoc = doc(&text);
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        fields.push(quote!(#fdoc #deprecated pub #n: Option<#t>,));
+        let setter = ident(&p.rust_name);
+        let (param_ty, conv) = match &p.ty {
+            TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => {
+                (quote!(impl Into<String>), quote!(.into()))
+            }
+            _ => (quote!(#t), quote!()),
+        };
+        let sdoc = doc(&format!("Sets `{}`.", p.wire_name));
+        let allow = p.deprecated.then(|| quote!(#[allow(deprecated)]));
+        setters.push(quote! {
+            #sdoc
+            #allow
+            #[must_use]
+            pub fn #setter(mut self, value: #param_ty) -> Self {
+                self.#n = Some(value #conv);
+                self
+            }
+        });
+    }
+    let sdoc = doc_raw(&format!(
+        "Optional parameters of [`{}::{}`]; start from `{}::default()` and set what you need.",
+        api.names.rust_struct,
+        op.names.rust_fn.trim_start_matches("r#"),
+        op.names.rust_params
+    ));
+    Ok(quote! {
+        #sdoc
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #(#setters)*
+        }
+    })
+}
+
+/// A multipart body: one part per field of the body's object type.
+fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
+    let fields = match body {
+        TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
+            Some(TypeKind::Object(o)) => &o.fields,
+            _ => {
+                return Ok(quote!(request.multipart(vec![Part::json("body", body)])));
+            }
+        },
+        _ => return Ok(quote!(request.multipart(vec![Part::json("body", body)]))),
+    };
+    let mut pushes = Vec::new();
+    for f in fields {
+        let n = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let make = |v: TokenStream| match &f.ty {
+            TypeRef::Primitive(Primitive::Binary) => {
+                quote!(Part::file(#wire, #v.clone()).file_name(#wire))
+            }
+            TypeRef::Primitive(_) => quote!(Part::text(#wire, #v)),
+            TypeRef::Named(id) if matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+                quote!(Part::text(#wire, #v))
+            }
+            _ => quote!(Part::json(#wire, #v)),
+        };
+        match surface::field_shape(model, f) {
+            surface::FieldShape::Plain => {
+                let part = make(quote!(&body.#n));
+                pushes.push(quote!(parts.push(#part);));
+            }
+            surface::FieldShape::Optional => {
+                let part = make(quote!(value));
+                pushes.push(quote!(if let Some(value) = &body.#n { parts.push(#part); }));
+            }
+            surface::FieldShape::OptionalNullable => {
+                let part = make(quote!(value));
+                pushes.push(quote!(if let Some(Some(value)) = &body.#n { parts.push(#part); }));
+            }
+        }
+    }
+    let _ = ty;
+    Ok(quote! {{
+        #[allow(unused_mut)]
+        let mut parts = Vec::new();
+        #(#pushes)*
+        request.multipart(parts)
+    }})
+}

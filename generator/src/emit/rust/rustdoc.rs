@@ -1,0 +1,174 @@
+//! Makes spec Markdown safe as rustdoc: no doctests from indented or unlabelled code, no broken
+//! intra-doc links from `[brackets]`, no bare URLs or stray HTML tags.
+
+/// Rewrites spec text for a doc comment. Markdown meaning is kept where rustdoc would agree.
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if !in_fence {
+                // A fence without a language would be compiled as a Rust doctest.
+                let fence = &trimmed[..3];
+                let lang = trimmed[3..].trim();
+                let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+                out.push(format!("{fence}{lang}"));
+            } else {
+                out.push(trimmed.to_string());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+            continue;
+        }
+        // Four spaces of indent make an (untested-language) code block: keep at most three.
+        let indent = line.len() - trimmed.len();
+        let line = if indent >= 4 { format!("   {trimmed}") } else { line.to_string() };
+        out.push(escape_inline(&line));
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    out.join("\n")
+}
+
+/// Escapes brackets that are not Markdown links, angle brackets that are not autolinks, and
+/// wraps bare URLs; code spans are left alone.
+fn escape_inline(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Copy a code span verbatim.
+                let run = chars[i..].iter().take_while(|&&x| x == '`').count();
+                let close = find_run(&chars, i + run, run);
+                let end = close.map_or(i + run, |j| j + run);
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+                continue;
+            }
+            '[' => {
+                if let Some(end) = link_end(&chars, i) {
+                    let inner: String = chars[i..end].iter().collect();
+                    out.push_str(&inner);
+                    i = end;
+                    continue;
+                }
+                out.push_str("\\[");
+            }
+            ']' => out.push_str("\\]"),
+            '<' => {
+                let rest: String = chars[i..].iter().collect();
+                if let Some(close) = rest.find('>') {
+                    let inner = &rest[1..close];
+                    if inner.starts_with("http://") || inner.starts_with("https://") {
+                        out.push_str(&rest[..=close]);
+                        i += rest[..=close].chars().count();
+                        continue;
+                    }
+                }
+                out.push_str("&lt;");
+            }
+            '>' if i > 0 => out.push_str("&gt;"),
+            'h' if starts_url(&chars, i) && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '"' | '\'')) => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|ch| ch.is_whitespace() || matches!(ch, ')' | '>' | '"' | '\''))
+                    .map_or(chars.len(), |p| i + p);
+                let mut url: String = chars[i..end].iter().collect();
+                // Trailing punctuation ends the sentence, not the URL.
+                let mut tail = String::new();
+                while url.ends_with(['.', ',', ';', ':']) {
+                    tail.insert(0, url.pop().unwrap_or('.'));
+                }
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+                out.push_str(&tail);
+                i = end;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn starts_url(chars: &[char], i: usize) -> bool {
+    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+    rest.starts_with("http://") || rest.starts_with("https://")
+}
+
+fn find_run(chars: &[char], from: usize, run: usize) -> Option<usize> {
+    let mut j = from;
+    while j < chars.len() {
+        if chars[j] == '`' {
+            let n = chars[j..].iter().take_while(|&&x| x == '`').count();
+            if n == run {
+                return Some(j);
+            }
+            j += n;
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+/// The end (exclusive) of a Markdown link `[text](url)` starting at `i`, if it is one.
+fn link_end(chars: &[char], i: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut j = i;
+    while j < chars.len() {
+        match chars[j] {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    if j + 1 >= chars.len() || chars[j + 1] != '(' {
+        return None;
+    }
+    let close = chars[j + 1..].iter().position(|&c| c == ')')?;
+    Some(j + 1 + close + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn keeps_links_and_code_escapes_the_rest() {
+        assert_eq!(
+            sanitize("See [JSON Patch](https://tools.ietf.org/html/rfc6902) and [x] or `a[0] <b>`"),
+            "See [JSON Patch](https://tools.ietf.org/html/rfc6902) and \\[x\\] or `a[0] <b>`"
+        );
+        assert_eq!(sanitize("Go to https://example.com."), "Go to <https://example.com>.");
+        assert_eq!(sanitize("a <br> b"), "a &lt;br&gt; b");
+    }
+
+    #[test]
+    fn no_doctests_from_spec_code() {
+        assert_eq!(sanitize("```\n{}\n```"), "```text\n{}\n```");
+        assert_eq!(sanitize("x\n\n    indented"), "x\n\n   indented");
+    }
+}
