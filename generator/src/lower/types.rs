@@ -443,12 +443,28 @@ impl<'a> TypeLowerer<'a> {
         } else {
             TypeKind::Alias(self.structural(&shape, schema, hint))
         };
+        let mut example = shape.data.example.clone();
+        if let Some(Value::Array(items)) = &example {
+            let list_like = match &kind {
+                TypeKind::Alias(TypeRef::Array(_) | TypeRef::Any) => true,
+                TypeKind::Union(u) => u.variants.iter().any(|v| matches!(v.ty, TypeRef::Array(_) | TypeRef::Any)),
+                _ => false,
+            };
+            if !list_like {
+                let loc = self.spec.locate(&hint.origin, &format!("{}/example", hint.pointer));
+                self.warnings.push(format!(
+                    "{loc}: the example of {} is a list, but {0} is not; read as the example of the list's items",
+                    hint.name
+                ));
+                example = items.first().cloned();
+            }
+        }
         TypeDef {
             names: type_names(&hint.name),
             origin: hint.key(),
             title: shape.data.title.clone(),
             description: shape.data.description.clone(),
-            example: shape.data.example.clone(),
+            example,
             deprecated: shape.data.deprecated,
             nullable: shape.data.nullable || shape.enumeration.iter().any(Value::is_null),
             kind,
@@ -498,7 +514,7 @@ impl<'a> TypeLowerer<'a> {
             }
         }
         for (wire, prop) in &shape.properties {
-            let phint = hint.child(wire, &format!("properties/{wire}"));
+            let phint = hint.at("properties").child(wire, wire);
             let ty = self.lower(*prop, &phint);
             let data = match prop {
                 SRef::Item(s) => Some(&s.schema_data),

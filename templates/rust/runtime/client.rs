@@ -268,6 +268,8 @@ fn bearer(token: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValu
 ///
 /// URL normalisation would still remove a `%2E` or `%2E%2E` segment, so `execute` refuses
 /// such a path with `Error::Encode` instead of sending the request elsewhere.
+// Unused when no enabled API has path parameters, hence `allow(dead_code)`.
+#[allow(dead_code)]
 pub(crate) fn encode_path_segment(value: &str) -> String {
     match value {
         "." => "%2E".to_owned(),
@@ -643,6 +645,17 @@ impl RawResponse {
             }),
             Err(e) => self.rejected(format!("could not decode the JSON error body: {e}")),
         }
+    }
+
+    /// A documented error status whose response has no body: only the status tells.
+    pub(crate) fn error_without_body<E>(self, content: E) -> Error<E> {
+        Error::Api(ApiError {
+            status: self.status,
+            headers: self.headers,
+            content,
+            method: self.method,
+            url: self.url,
+        })
     }
 
     /// The `Error::UnexpectedResponse` of a status the operation does not document.

@@ -4,20 +4,24 @@
 
 pub mod apis;
 
+#[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
 mod auth;
 
+#[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
 pub mod client;
 
 pub mod configuration;
 
+#[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
 pub mod error;
 
 pub mod models;
 
+#[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
 mod nullable;
 
-pub use client::ApiClient;
-pub use configuration::Configuration;
+pub use client::{ApiClient, UploadFile};
+pub use configuration::{ConfigError, Configuration, RetryPolicy};
 pub use error::Error;
 
 /// The API version: the first segment of every API path.

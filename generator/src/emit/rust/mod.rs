@@ -70,13 +70,12 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
         let file = apis::api_file(model, api)?;
         f.add(&format!("src/v2024/apis/{}.rs", api.names.rust_module), file)?;
         let m = format_ident!("{}", api.names.rust_module);
-        let s = format_ident!("{}", api.names.rust_struct);
         let feature = &api.names.feature;
         api_mods.push(quote! {
             #[cfg(feature = #feature)]
             pub mod #m;
             #[cfg(feature = #feature)]
-            pub use #m::#s;
+            pub use #m::*;
         });
     }
     f.add(
@@ -177,19 +176,26 @@ fn lib_rs(model: &Model) -> TokenStream {
 fn version_mod(model: &Model) -> TokenStream {
     let version = &model.version;
     let doc = format!(" Version {version} of the {}.", model.title);
+    // With no API feature on, nothing calls the runtime.
+    let features: Vec<&String> = model.apis.iter().map(|a| &a.names.feature).collect();
+    let idle = quote!(#[cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]);
     quote! {
         #![doc = #doc]
 
         pub mod apis;
+        #idle
         mod auth;
+        #idle
         pub mod client;
         pub mod configuration;
+        #idle
         pub mod error;
         pub mod models;
+        #idle
         mod nullable;
 
-        pub use client::ApiClient;
-        pub use configuration::Configuration;
+        pub use client::{ApiClient, UploadFile};
+        pub use configuration::{ConfigError, Configuration, RetryPolicy};
         pub use error::Error;
 
         /// The API version: the first segment of every API path.

@@ -6,4 +6,4 @@
 pub mod auth_users_api;
 
 #[cfg(feature = "auth-users")]
-pub use auth_users_api::AuthUsersApi;
+pub use auth_users_api::*;
