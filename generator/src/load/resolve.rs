@@ -272,6 +272,13 @@ impl Resolver {
             }
         }
         let target = self.target_of(&reference, &rctx)?;
+        // A file ref into the root's own components is that component.
+        if target.0 == self.root_path && target.1.starts_with("/components/") && pointer_tokens(&target.1).len() == 3 {
+            let local = format!("#{}", target.1);
+            self.local_refs.push((local.clone(), rctx));
+            *node = serde_json::json!({ "$ref": local });
+            return Ok(());
+        }
         if kind == Kind::PathItem {
             let (file, pointer) = target;
             let src = self.files[&file].clone();
@@ -396,7 +403,7 @@ impl Resolver {
             return Err(Error::MissingTarget {
                 location: rctx.location(),
                 reference: reference.to_string(),
-                reason: format!("{} has no node at '{}'", file.display(), pointer),
+                reason: format!("{} has no node at '{}'", crate::error::display_path(&file), pointer),
                 chain: rctx.chain(),
             });
         }

@@ -713,9 +713,14 @@ fn merge_field(fields: &mut Vec<Field>, scope: &mut Scope, mut f: Field) {
 }
 
 pub(crate) fn type_names(rust: &str) -> TypeNames {
+    let mut doc_slug = names::slug(rust);
+    // `index` is the models index page.
+    if doc_slug == "index" {
+        doc_slug.push_str("-model");
+    }
     TypeNames {
         rust: rust.to_string(),
         rust_module: names::module_name(rust),
-        doc_slug: names::slug(rust),
+        doc_slug,
     }
 }
