@@ -18,7 +18,13 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", display_path(&self.file), self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}",
+            display_path(&self.file),
+            self.line,
+            self.column
+        )?;
         if !self.pointer.is_empty() {
             write!(f, " (at {})", self.pointer)?;
         }
@@ -29,7 +35,10 @@ impl fmt::Display for Location {
 /// A path as the user would type it: relative to the working directory when below it.
 pub fn display_path(path: &std::path::Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd).unwrap_or(path).display().to_string()
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Formats the `$ref` chain that led to a file, one hop a line.
@@ -60,19 +69,19 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{location}: $ref '{reference}' points to a file that does not exist ({}){}", display_path(target), Chain(chain))]
+    /// `message` says which `$ref` and which file: "$ref 'x.yaml' points to a file that …".
+    #[error("{location}: {message}{}", Chain(chain))]
     MissingFile {
         location: Location,
-        reference: String,
-        target: PathBuf,
+        message: String,
         chain: Vec<String>,
     },
 
-    #[error("{location}: $ref '{reference}' points to nothing: {reason}{}", Chain(chain))]
+    /// `message` says which `$ref` and what is missing.
+    #[error("{location}: {message}{}", Chain(chain))]
     MissingTarget {
         location: Location,
-        reference: String,
-        reason: String,
+        message: String,
         chain: Vec<String>,
     },
 

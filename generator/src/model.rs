@@ -164,7 +164,9 @@ impl Operation {
     }
 
     pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Parameter> {
-        self.parameters.iter().filter(move |p| p.location == location)
+        self.parameters
+            .iter()
+            .filter(move |p| p.location == location)
     }
 }
 

@@ -78,7 +78,10 @@ impl FileSet {
                 if let Err(e) = fs::rename(staging.join(&dir), &target) {
                     // Put the old folder back before reporting.
                     let _ = fs::rename(&old, &target);
-                    return Err(Error::Write { path: target, source: e });
+                    return Err(Error::Write {
+                        path: target,
+                        source: e,
+                    });
                 }
             }
             Ok(())
@@ -90,7 +93,9 @@ impl FileSet {
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else { return out };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

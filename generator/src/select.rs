@@ -55,7 +55,11 @@ pub fn select<'a>(api: &'a OpenAPI, filter: &TagFilter) -> Result<Selection<'a>,
     for (path, item) in api.paths.paths.iter() {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in operations(item) {
-            let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_string());
+            let tag = op
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "Default".to_string());
             if !order.contains(&tag) {
                 order.push(tag.clone());
             }

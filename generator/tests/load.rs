@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use codegen::load::load;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn upstream() -> PathBuf {
@@ -20,7 +23,13 @@ fn project_spec_loads_with_each_file_schema_as_one_component() {
     names.sort();
     assert_eq!(
         names,
-        ["AuthUser", "ErrorMessageDto", "ErrorResponseDto", "JsonPatchOperation", "LocaleOrigin"]
+        [
+            "AuthUser",
+            "ErrorMessageDto",
+            "ErrorResponseDto",
+            "JsonPatchOperation",
+            "LocaleOrigin"
+        ]
     );
     assert!(spec.api.paths.paths.contains_key("/auth-users/{id}"));
     assert!(spec.warnings.is_empty(), "{:?}", spec.warnings);
@@ -30,7 +39,13 @@ fn project_spec_loads_with_each_file_schema_as_one_component() {
 fn upstream_split_document_loads() {
     let spec = load(&upstream().join("idn/sailpoint-api.v2024.yaml")).unwrap();
     assert_eq!(spec.api.paths.paths.len(), 485);
-    let ops: usize = spec.api.paths.paths.values().map(|p| p.as_item().unwrap().iter().count()).sum();
+    let ops: usize = spec
+        .api
+        .paths
+        .paths
+        .values()
+        .map(|p| p.as_item().unwrap().iter().count())
+        .sum();
     assert_eq!(ops, 716);
     assert!(spec.file_count > 1000, "{}", spec.file_count);
 }

@@ -8,7 +8,10 @@ use codegen::model::*;
 use codegen::select::{select, TagFilter};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn auth_users() -> Model {
@@ -21,7 +24,11 @@ fn auth_users() -> Model {
 fn auth_users_selection_holds_its_two_operations_and_the_models_they_reach() {
     let model = auth_users();
     assert_eq!(model.apis.len(), 1);
-    let ids: Vec<&str> = model.apis[0].operations.iter().map(|o| o.id.as_str()).collect();
+    let ids: Vec<&str> = model.apis[0]
+        .operations
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
     assert_eq!(ids, ["getAuthUser", "patchAuthUser"]);
     let types: Vec<&str> = model.types.iter().map(|t| t.names.rust.as_str()).collect();
     assert_eq!(
@@ -44,12 +51,15 @@ fn auth_users_selection_holds_its_two_operations_and_the_models_they_reach() {
 
 #[test]
 fn whole_upstream_document_lowers() {
-    let spec = load(&root().join("../shared/upstream/api-specs/idn/sailpoint-api.v2024.yaml")).unwrap();
+    let spec =
+        load(&root().join("../shared/upstream/api-specs/idn/sailpoint-api.v2024.yaml")).unwrap();
     let sel = select(&spec.api, &TagFilter::All).unwrap();
     let model = lower(&spec, &sel).unwrap();
     let ops: usize = model.apis.iter().map(|a| a.operations.len()).sum();
     assert_eq!(ops, 716);
     assert_eq!(model.apis.len(), 93);
-    for w in &model.warnings { eprintln!("{w}"); }
+    for w in &model.warnings {
+        eprintln!("{w}");
+    }
     eprintln!("types: {}", model.types.len());
 }

@@ -10,7 +10,10 @@ use codegen::{Options, TagFilter};
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
     /// Root spec file; default: upstream's whole split document beside the repo.
-    #[arg(long, default_value = "../shared/upstream/api-specs/idn/sailpoint-api.v2024.yaml")]
+    #[arg(
+        long,
+        default_value = "../shared/upstream/api-specs/idn/sailpoint-api.v2024.yaml"
+    )]
     spec: PathBuf,
     /// Runs to take the median of.
     #[arg(long, default_value_t = 7)]
@@ -53,6 +56,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             let t = Instant::now();
             let spec = codegen::load::load(&options.spec)?;
             load.push(t.elapsed());
+
             let t = Instant::now();
             let selection = codegen::select::select(&spec.api, &options.tags)?;
             let model = codegen::lower::lower(&spec, &selection)?;
@@ -74,12 +78,21 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         total.push(start.elapsed());
     }
     let _ = std::fs::remove_dir_all(&out);
-    println!("pipeline on {} ({} runs, median ms)", args.spec.display(), args.runs);
+    println!(
+        "pipeline on {} ({} runs, median ms)",
+        args.spec.display(),
+        args.runs
+    );
     println!("| stage | median ms |");
     println!("|---|---|");
     let mut rows = vec![("load", load), ("lower", lower)];
     if !args.load_lower_only {
-        rows.extend([("emit rust", rust), ("format", format), ("emit docs", docs), ("write", write)]);
+        rows.extend([
+            ("emit rust", rust),
+            ("format", format),
+            ("emit docs", docs),
+            ("write", write),
+        ]);
     }
     for (name, v) in rows {
         println!("| {name} | {} |", ms(median(v)));

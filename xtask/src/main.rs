@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use codegen::{Options, TagFilter, DEFAULT_TAG};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Generate the SailPoint v2024 Rust SDK and its docs", version)]
+#[command(
+    name = "cargo xtask",
+    about = "Generate the SailPoint v2024 Rust SDK and its docs",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -108,7 +112,11 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     if args.check {
         let diff = generation.files.diff(&args.out);
         if diff.is_empty() {
-            println!("{} is up to date ({} files)", args.out.display(), generation.files.files.len());
+            println!(
+                "{} is up to date ({} files)",
+                args.out.display(),
+                generation.files.files.len()
+            );
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!(
@@ -127,7 +135,12 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         "generated {} files into {} ({} operations, {} models)",
         generation.files.files.len(),
         args.out.display(),
-        generation.model.apis.iter().map(|a| a.operations.len()).sum::<usize>(),
+        generation
+            .model
+            .apis
+            .iter()
+            .map(|a| a.operations.len())
+            .sum::<usize>(),
         generation.model.types.len()
     );
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,12 @@ use super::Warning;
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
 /// Repairs one inline schema object in place.
-pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointer: &str, warnings: &mut Vec<Warning>) {
+pub(super) fn fix_schema(
+    obj: &mut Map<String, Value>,
+    file: &SourceFile,
+    pointer: &str,
+    warnings: &mut Vec<Warning>,
+) {
     let mut warn = |at: &str, message: String| {
         warnings.push(Warning {
             location: file.locate(&format!("{pointer}{at}")),
@@ -19,7 +24,11 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
 
     // `type` given as an array (OpenAPI 3.1 style): keep the one real type, note `null`.
     if let Some(Value::Array(types)) = obj.get("type").cloned() {
-        let non_null: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+        let non_null: Vec<&str> = types
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect();
         if types.iter().any(|t| t == "null") {
             obj.insert("nullable".into(), Value::Bool(true));
         }
@@ -31,7 +40,10 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
                 obj.remove("type");
             }
         }
-        warn("/type", format!("`type` is a list {types:?}; read as an OpenAPI 3.0 type with `nullable`"));
+        warn(
+            "/type",
+            format!("`type` is a list {types:?}; read as an OpenAPI 3.0 type with `nullable`"),
+        );
     }
 
     // A format written as a type: `type: date-time`.
@@ -45,12 +57,19 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
                 }
                 "int" | "long" | "int32" | "int64" => {
                     obj.insert("type".into(), Value::String("integer".into()));
-                    warn("/type", format!("`type: {t}` is not an OpenAPI type; read as `type: integer`"));
+                    warn(
+                        "/type",
+                        format!("`type: {t}` is not an OpenAPI type; read as `type: integer`"),
+                    );
                 }
                 "null" => {
                     obj.remove("type");
                     obj.insert("nullable".into(), Value::Bool(true));
-                    warn("/type", "`type: null` is not an OpenAPI 3.0 type; read as `nullable: true`".to_string());
+                    warn(
+                        "/type",
+                        "`type: null` is not an OpenAPI 3.0 type; read as `nullable: true`"
+                            .to_string(),
+                    );
                 }
                 _ => {
                     obj.remove("type");
@@ -67,7 +86,10 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
         if let Some(Value::String(s)) = obj.get("default").cloned() {
             if let Ok(b) = s.trim().parse::<bool>() {
                 obj.insert("default".into(), Value::Bool(b));
-                warn("/default", format!("boolean default written as the string {s:?}; read as {b}"));
+                warn(
+                    "/default",
+                    format!("boolean default written as the string {s:?}; read as {b}"),
+                );
             }
         }
     }
@@ -76,7 +98,10 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
         if let Some(Value::String(s)) = obj.get("default").cloned() {
             if let Ok(n) = s.trim().parse::<i64>() {
                 obj.insert("default".into(), Value::from(n));
-                warn("/default", format!("numeric default written as the string {s:?}; read as {n}"));
+                warn(
+                    "/default",
+                    format!("numeric default written as the string {s:?}; read as {n}"),
+                );
             }
         }
     }
@@ -88,13 +113,19 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
             let v = match (ty.as_deref(), v) {
                 (Some("string"), Value::Bool(_) | Value::Number(_)) => {
                     let s = v.to_string();
-                    warn(&format!("/enum/{i}"), format!("string enum holds the YAML {v} (not a string); read as \"{s}\""));
+                    warn(
+                        &format!("/enum/{i}"),
+                        format!("string enum holds the YAML {v} (not a string); read as \"{s}\""),
+                    );
                     Value::String(s)
                 }
                 _ => v.clone(),
             };
             if fixed.contains(&v) {
-                warn(&format!("/enum/{i}"), format!("enum value {v} is listed twice; kept once"));
+                warn(
+                    &format!("/enum/{i}"),
+                    format!("enum value {v} is listed twice; kept once"),
+                );
                 continue;
             }
             fixed.push(v);
@@ -107,6 +138,9 @@ pub(super) fn fix_schema(obj: &mut Map<String, Value>, file: &SourceFile, pointe
     // `required: true` on a property (Swagger habit) instead of a list on the object.
     if let Some(Value::Bool(_)) = obj.get("required") {
         obj.remove("required");
-        warn("/required", "`required` must list property names; a boolean here is ignored".to_string());
+        warn(
+            "/required",
+            "`required` must list property names; a boolean here is ignored".to_string(),
+        );
     }
 }

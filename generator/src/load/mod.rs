@@ -6,6 +6,7 @@
 //! path-item components. See ARCHITECTURE.md for the naming rule.
 
 mod lenient;
+mod prefetch;
 mod resolve;
 pub mod source;
 

@@ -107,13 +107,17 @@ pub(super) struct Resolver {
     warnings: Vec<Warning>,
     /// Local `#/…` refs seen in the root, checked once everything is loaded.
     local_refs: Vec<(String, Ctx)>,
+    /// Files parsed ahead of the walk, on all cores.
+    prefetched: HashMap<PathBuf, SourceFile>,
 }
 
 impl Resolver {
     pub(super) fn load(path: &Path) -> Result<LoadedSpec, Error> {
         let root_path = normalize(&std::env::current_dir().unwrap_or_default().join(path));
-        let root = Rc::new(SourceFile::read(&root_path, &[])?);
+        let root = SourceFile::read(&root_path, &[])?;
         check_openapi_version(&root)?;
+        let prefetched = super::prefetch::prefetch(&root, normalize);
+        let root = Rc::new(root);
         let mut r = Resolver {
             root_path: root_path.clone(),
             root: root.clone(),
@@ -125,6 +129,7 @@ impl Resolver {
             origins: HashMap::new(),
             warnings: Vec::new(),
             local_refs: Vec::new(),
+            prefetched,
         };
         let ctx = Ctx {
             file: root.clone(),
@@ -171,7 +176,10 @@ impl Resolver {
         for (kind, name) in SECTIONS {
             if let Some(entries) = r.components.remove(&kind) {
                 if !entries.is_empty() {
-                    components.insert(name.to_string(), Value::Object(entries.into_iter().collect()));
+                    components.insert(
+                        name.to_string(),
+                        Value::Object(entries.into_iter().collect()),
+                    );
                 }
             }
         }
@@ -209,7 +217,11 @@ impl Resolver {
     }
 
     /// Reserves the root's component names, and notes which files they name.
-    fn reserve_root_components(&mut self, obj: &Map<String, Value>, ctx: &Ctx) -> Result<(), Error> {
+    fn reserve_root_components(
+        &mut self,
+        obj: &Map<String, Value>,
+        ctx: &Ctx,
+    ) -> Result<(), Error> {
         let Some(Value::Object(comps)) = obj.get("components") else {
             return Ok(());
         };
@@ -223,7 +235,9 @@ impl Resolver {
                     if !reference.starts_with('#') {
                         let rctx = ctx.at("components").at(name).at(key);
                         let target = self.target_of(reference, &rctx)?;
-                        self.preferred.entry((kind, target)).or_insert_with(|| key.clone());
+                        self.preferred
+                            .entry((kind, target))
+                            .or_insert_with(|| key.clone());
                     }
                 }
             }
@@ -231,7 +245,13 @@ impl Resolver {
         Ok(())
     }
 
-    fn root_component(&mut self, kind: Kind, key: String, mut value: Value, sctx: &Ctx) -> Result<(), Error> {
+    fn root_component(
+        &mut self,
+        kind: Kind,
+        key: String,
+        mut value: Value,
+        sctx: &Ctx,
+    ) -> Result<(), Error> {
         let ctx = sctx.at(&key);
         let origin = format!("components/{}/{}", section(kind), key);
         match ref_of(&value).map(str::to_string) {
@@ -242,11 +262,13 @@ impl Resolver {
                     // Two root names for one file: the second is an alias of the first.
                     let alias = serde_json::json!({ "$ref": format!("#/components/{}/{}", section(kind), name) });
                     self.components.entry(kind).or_default().insert(key, alias);
-                    self.origins.insert(origin, (self.root_path.clone(), ctx.pointer.clone()));
+                    self.origins
+                        .insert(origin, (self.root_path.clone(), ctx.pointer.clone()));
                 }
             }
             _ => {
-                self.origins.insert(origin, (self.root_path.clone(), ctx.pointer.clone()));
+                self.origins
+                    .insert(origin, (self.root_path.clone(), ctx.pointer.clone()));
                 self.ref_or(&mut value, &ctx, kind, None)?;
                 self.components.entry(kind).or_default().insert(key, value);
             }
@@ -255,7 +277,13 @@ impl Resolver {
     }
 
     /// A node that may be a `$ref` or an inline `kind`.
-    fn ref_or(&mut self, node: &mut Value, ctx: &Ctx, kind: Kind, origin: Option<String>) -> Result<(), Error> {
+    fn ref_or(
+        &mut self,
+        node: &mut Value,
+        ctx: &Ctx,
+        kind: Kind,
+        origin: Option<String>,
+    ) -> Result<(), Error> {
         let Some(reference) = ref_of(node).map(str::to_string) else {
             return self.walk(kind, node, ctx);
         };
@@ -266,14 +294,19 @@ impl Resolver {
                 return Ok(());
             }
             // In another file, `#/…` means that file; a lenient reader also accepts the root's.
-            if lookup(&ctx.file.value, pointer).is_none() && lookup(&self.root.value, pointer).is_some() {
+            if lookup(&ctx.file.value, pointer).is_none()
+                && lookup(&self.root.value, pointer).is_some()
+            {
                 self.local_refs.push((reference.clone(), rctx));
                 return Ok(());
             }
         }
         let target = self.target_of(&reference, &rctx)?;
         // A file ref into the root's own components is that component.
-        if target.0 == self.root_path && target.1.starts_with("/components/") && pointer_tokens(&target.1).len() == 3 {
+        if target.0 == self.root_path
+            && target.1.starts_with("/components/")
+            && pointer_tokens(&target.1).len() == 3
+        {
             let local = format!("#{}", target.1);
             self.local_refs.push((local.clone(), rctx));
             *node = serde_json::json!({ "$ref": local });
@@ -312,10 +345,16 @@ impl Resolver {
         let src = self.files[&file].clone();
         let mut value = lookup(&src.value, &pointer).cloned().unwrap_or(Value::Null);
         // Reserve the slot first: a schema that refers to itself finds its name, not a loop.
-        self.components.entry(kind).or_default().insert(name.clone(), Value::Null);
+        self.components
+            .entry(kind)
+            .or_default()
+            .insert(name.clone(), Value::Null);
         let tctx = self.enter(&src, &pointer, rctx);
         self.ref_or(&mut value, &tctx, kind, None)?;
-        self.components.entry(kind).or_default().insert(name.clone(), value);
+        self.components
+            .entry(kind)
+            .or_default()
+            .insert(name.clone(), value);
         Ok(name)
     }
 
@@ -387,23 +426,31 @@ impl Resolver {
             let base = rctx.file.path.parent().unwrap_or(Path::new("."));
             normalize(&base.join(percent_decode(file_part)))
         };
+        if let Some(src) = self.prefetched.remove(&file) {
+            self.files.insert(file.clone(), Rc::new(src));
+        }
         if !self.files.contains_key(&file) {
             if !file.is_file() {
                 return Err(Error::MissingFile {
                     location: rctx.location(),
-                    reference: reference.to_string(),
-                    target: file,
+                    message: format!(
+                        "$ref '{reference}' points to a file that does not exist ({})",
+                        crate::error::display_path(&file)
+                    ),
                     chain: rctx.chain(),
                 });
             }
-            let src = SourceFile::read(&file, &[]).map_err(|e| e.with_chain(rctx.chain_through()))?;
+            let src =
+                SourceFile::read(&file, &[]).map_err(|e| e.with_chain(rctx.chain_through()))?;
             self.files.insert(file.clone(), Rc::new(src));
         }
         if lookup(&self.files[&file].value, &pointer).is_none() {
             return Err(Error::MissingTarget {
                 location: rctx.location(),
-                reference: reference.to_string(),
-                reason: format!("{} has no node at '{}'", crate::error::display_path(&file), pointer),
+                message: format!(
+                    "$ref '{reference}' points to nothing: {} has no node at '{pointer}'",
+                    crate::error::display_path(&file)
+                ),
                 chain: rctx.chain(),
             });
         }
@@ -424,8 +471,9 @@ impl Resolver {
             if !ok {
                 return Err(Error::MissingTarget {
                     location: ctx.location(),
-                    reference: reference.clone(),
-                    reason: "the document has no such component".to_string(),
+                    message: format!(
+                        "$ref '{reference}' points to nothing: the document has no such component"
+                    ),
                     chain: ctx.chain(),
                 });
             }
@@ -458,7 +506,9 @@ impl Resolver {
             }
             Kind::PathItem => {
                 self.each_in_list(obj, "parameters", ctx, Kind::Parameter)?;
-                for m in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+                for m in [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ] {
                     if let Some(op) = obj.get_mut(m) {
                         self.operation(op, &ctx.at(m))?;
                     }
@@ -521,7 +571,13 @@ impl Resolver {
         Ok(())
     }
 
-    fn each_in_map(&mut self, obj: &mut Map<String, Value>, key: &str, ctx: &Ctx, kind: Kind) -> Result<(), Error> {
+    fn each_in_map(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        key: &str,
+        ctx: &Ctx,
+        kind: Kind,
+    ) -> Result<(), Error> {
         if let Some(Value::Object(map)) = obj.get_mut(key) {
             let mctx = ctx.at(key);
             for (k, v) in map.iter_mut() {
@@ -531,7 +587,13 @@ impl Resolver {
         Ok(())
     }
 
-    fn each_in_list(&mut self, obj: &mut Map<String, Value>, key: &str, ctx: &Ctx, kind: Kind) -> Result<(), Error> {
+    fn each_in_list(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        key: &str,
+        ctx: &Ctx,
+        kind: Kind,
+    ) -> Result<(), Error> {
         if let Some(Value::Array(list)) = obj.get_mut(key) {
             let lctx = ctx.at(key);
             for (i, v) in list.iter_mut().enumerate() {
@@ -542,7 +604,11 @@ impl Resolver {
     }
 
     /// Discriminator mappings name schemas by `$ref` text too; make those local as well.
-    fn discriminator_mapping(&mut self, obj: &mut Map<String, Value>, ctx: &Ctx) -> Result<(), Error> {
+    fn discriminator_mapping(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        ctx: &Ctx,
+    ) -> Result<(), Error> {
         let Some(Value::Object(d)) = obj.get_mut("discriminator") else {
             return Ok(());
         };
@@ -551,7 +617,9 @@ impl Resolver {
         };
         let mctx = ctx.at("discriminator").at("mapping");
         for (k, v) in mapping.iter_mut() {
-            let Value::String(reference) = v else { continue };
+            let Value::String(reference) = v else {
+                continue;
+            };
             let mut node = serde_json::json!({ "$ref": reference.clone() });
             if reference.starts_with('#') && Rc::ptr_eq(&ctx.file, &self.root) {
                 continue;
@@ -568,17 +636,64 @@ impl Resolver {
         Ok(())
     }
 
-    fn deserialize(&self, doc: Value) -> Result<openapiv3::OpenAPI, Error> {
-        serde_path_to_error::deserialize(doc).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.inner().to_string();
+    /// Turns the merged tree into `openapiv3` types. Component schemas, the bulk of a large
+    /// document, are deserialized on all cores.
+    fn deserialize(&self, mut doc: Value) -> Result<openapiv3::OpenAPI, Error> {
+        let error = |path: String, message: String| {
             let location = self.locate_path(&path);
             Error::NotOpenApi {
                 location,
                 message: format!("{message} (at {path})"),
                 chain: Vec::new(),
             }
-        })
+        };
+        let schemas: Vec<(String, Value)> = match doc.pointer_mut("/components/schemas") {
+            Some(Value::Object(map)) => std::mem::take(map).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let mut api: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc)
+            .map_err(|e| error(e.path().to_string(), e.inner().to_string()))?;
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8);
+        let chunk = schemas.len().div_ceil(workers).max(1);
+        type Parsed =
+            Result<Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)>, (String, String)>;
+        let results: Vec<Parsed> = std::thread::scope(|s| {
+            let handles: Vec<_> = schemas
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|(name, v)| {
+                                serde_path_to_error::deserialize(v)
+                                    .map(|s| (name.clone(), s))
+                                    .map_err(|e| {
+                                        (
+                                            format!("components.schemas.{name}.{}", e.path()),
+                                            e.inner().to_string(),
+                                        )
+                                    })
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err((String::new(), "a worker thread panicked".into())))
+                })
+                .collect()
+        });
+        let components = api.components.get_or_insert_with(Default::default);
+        for part in results {
+            for (name, schema) in part.map_err(|(path, message)| error(path, message))? {
+                components.schemas.insert(name, schema);
+            }
+        }
+        Ok(api)
     }
 
     /// Maps a dotted path of the merged document back to a file and line.
@@ -589,7 +704,10 @@ impl Resolver {
             ["paths", p, rest @ ..] => (format!("paths/{p}"), rest),
             _ => (String::new(), &parts[..]),
         };
-        let rest: String = rest.iter().map(|t| format!("/{}", escape_token(t))).collect();
+        let rest: String = rest
+            .iter()
+            .map(|t| format!("/{}", escape_token(t)))
+            .collect();
         match self.origins.get(&key) {
             Some((file, pointer)) => self.files[file].locate(&format!("{pointer}{rest}")),
             None => self.root.locate(&rest),
@@ -613,9 +731,15 @@ fn check_openapi_version(root: &SourceFile) -> Result<(), Error> {
             &ctx,
             &format!("version {v:?} is not supported; this generator reads OpenAPI 3.0.x"),
         )),
-        Some(other) => Err(not_openapi(&ctx, &format!("`openapi` must be a version string like \"3.0.1\", found {other}"))),
+        Some(other) => Err(not_openapi(
+            &ctx,
+            &format!("`openapi` must be a version string like \"3.0.1\", found {other}"),
+        )),
         None => {
-            let ctx = Ctx { pointer: String::new(), ..ctx };
+            let ctx = Ctx {
+                pointer: String::new(),
+                ..ctx
+            };
             let what = if root.value.get("swagger").is_some() {
                 "it is a Swagger 2.0 document; convert it to OpenAPI 3.0 first"
             } else {
@@ -668,7 +792,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;

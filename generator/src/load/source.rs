@@ -148,8 +148,14 @@ fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
 
 enum Frame {
     /// In a mapping; `key` is the pending key (None: next scalar is a key).
-    Map { key: Option<String>, depth_path: Vec<String> },
-    Seq { index: usize, depth_path: Vec<String> },
+    Map {
+        key: Option<String>,
+        depth_path: Vec<String>,
+    },
+    Seq {
+        index: usize,
+        depth_path: Vec<String>,
+    },
 }
 
 struct Finder {
@@ -199,7 +205,11 @@ impl MarkedEventReceiver for Finder {
         }
         match ev {
             Event::Scalar(text, ..) => {
-                if let Some(Frame::Map { key: key @ None, depth_path }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None,
+                    depth_path,
+                }) = self.stack.last_mut()
+                {
                     // A key: point at the key itself, which is where a reader looks.
                     let mut p = depth_path.clone();
                     p.push(text.clone());

@@ -66,9 +66,9 @@ pub fn lower(spec: &LoadedSpec, selection: &Selection) -> Result<Model, Error> {
                     description: v.description.clone(),
                 })
                 .collect();
-            let default_url = variables
-                .iter()
-                .fold(s.url.clone(), |url, v| url.replace(&format!("{{{}}}", v.name), &v.default));
+            let default_url = variables.iter().fold(s.url.clone(), |url, v| {
+                url.replace(&format!("{{{}}}", v.name), &v.default)
+            });
             Server {
                 url: s.url.clone(),
                 default_url,

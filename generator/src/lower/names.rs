@@ -6,10 +6,11 @@ use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -17,8 +18,28 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names that would shadow the prelude (or our own runtime names) where users import models.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Self", "Error", "ApiClient",
-    "Configuration", "HashMap", "DateTime", "NaiveDate", "Utc", "Default", "From", "Into", "ToString", "Part",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+    "Error",
+    "ApiClient",
+    "Configuration",
+    "HashMap",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "Default",
+    "From",
+    "Into",
+    "ToString",
+    "Part",
 ];
 
 /// Keeps only characters that can be part of an identifier, splitting words at the others.
@@ -99,10 +120,19 @@ pub fn singular(name: &str) -> Option<String> {
     if lower.ends_with("ies") && name.len() > 3 {
         return Some(format!("{}y", &name[..name.len() - 3]));
     }
-    if lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("ches") || lower.ends_with("shes") {
+    if lower.ends_with("sses")
+        || lower.ends_with("xes")
+        || lower.ends_with("ches")
+        || lower.ends_with("shes")
+    {
         return Some(name[..name.len() - 2].to_string());
     }
-    if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && !lower.ends_with("is") && name.len() > 1 {
+    if lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+        && name.len() > 1
+    {
         return Some(name[..name.len() - 1].to_string());
     }
     None
@@ -134,7 +164,11 @@ impl Scope {
         }
         let base = name.strip_prefix("r#").unwrap_or(name);
         for i in 2.. {
-            let candidate = if snake { format!("{base}_{i}") } else { format!("{base}{i}") };
+            let candidate = if snake {
+                format!("{base}_{i}")
+            } else {
+                format!("{base}{i}")
+            };
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
@@ -198,8 +232,14 @@ mod tests {
 
     #[test]
     fn enum_values_become_readable_distinct_variants() {
-        assert_eq!(variant_name("das:ui-administrator", "V"), "DasUiAdministrator");
-        assert_eq!(variant_name("sp:aic-dashboard-read", "V"), "SpAicDashboardRead");
+        assert_eq!(
+            variant_name("das:ui-administrator", "V"),
+            "DasUiAdministrator"
+        );
+        assert_eq!(
+            variant_name("sp:aic-dashboard-read", "V"),
+            "SpAicDashboardRead"
+        );
         assert_eq!(variant_name("SOURCE_ADMIN ", "V"), "SourceAdmin");
         assert_eq!(variant_name("ORG_ADMIN", "V"), "OrgAdmin");
         assert_eq!(variant_name("1d", "V"), "Value1d");

@@ -1,8 +1,8 @@
 //! Lowering operations: parameters, bodies, responses, security, paging.
 
 use openapiv3::{
-    MediaType as OaMediaType, Parameter as OaParameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    StatusCode,
+    MediaType as OaMediaType, Parameter as OaParameter, ParameterSchemaOrContent, QueryStyle,
+    ReferenceOr, StatusCode,
 };
 use serde_json::Value;
 
@@ -36,7 +36,11 @@ impl<'a> OperationLowerer<'a, '_> {
             Some(id) => id.clone(),
             None => {
                 let id = format!("{}{}", method_key, names::type_name(sel.path));
-                self.warn(&origin, &format!("/{method_key}"), format!("operation has no operationId; named {id:?}"));
+                self.warn(
+                    &origin,
+                    &format!("/{method_key}"),
+                    format!("operation has no operationId; named {id:?}"),
+                );
                 id
             }
         };
@@ -56,7 +60,12 @@ impl<'a> OperationLowerer<'a, '_> {
             .iter()
             .enumerate()
             .map(|(i, p)| (p, format!("/parameters/{i}")))
-            .chain(op.parameters.iter().enumerate().map(|(i, p)| (p, format!("/{method_key}/parameters/{i}"))));
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("/{method_key}/parameters/{i}"))),
+            );
         for (p, pointer) in all {
             let (param, porigin, ppointer) = match p {
                 ReferenceOr::Item(p) => (p, origin.clone(), pointer),
@@ -71,9 +80,9 @@ impl<'a> OperationLowerer<'a, '_> {
                         Some(p) => (p, format!("components/parameters/{key}"), String::new()),
                         None => {
                             let loc = self.types.spec.locate(&origin, &pointer);
-                            self.types
-                                .problems
-                                .push(format!("  {loc}: parameter $ref {reference:?} names no component"));
+                            self.types.problems.push(format!(
+                                "  {loc}: parameter $ref {reference:?} names no component"
+                            ));
                             continue;
                         }
                     }
@@ -81,7 +90,8 @@ impl<'a> OperationLowerer<'a, '_> {
             };
             let d = param.parameter_data_ref();
             let same = |q: &OaParameter| {
-                q.parameter_data_ref().name == d.name && std::mem::discriminant(q) == std::mem::discriminant(param)
+                q.parameter_data_ref().name == d.name
+                    && std::mem::discriminant(q) == std::mem::discriminant(param)
             };
             if let Some(slot) = raw.iter_mut().find(|(q, ..)| same(q)) {
                 *slot = (param, porigin, ppointer);
@@ -124,7 +134,9 @@ impl<'a> OperationLowerer<'a, '_> {
                 ParameterSchemaOrContent::Schema(s) => {
                     let sref = SRef::from(s);
                     let (default, example) = match s {
-                        ReferenceOr::Item(s) => (s.schema_data.default.clone(), s.schema_data.example.clone()),
+                        ReferenceOr::Item(s) => {
+                            (s.schema_data.default.clone(), s.schema_data.example.clone())
+                        }
                         ReferenceOr::Reference { .. } => (None, None),
                     };
                     (self.types.lower(sref, &hint), default, example)
@@ -165,7 +177,9 @@ impl<'a> OperationLowerer<'a, '_> {
                 PathSegment::Literal(_) => None,
             })
             .collect();
-        let rest: Vec<usize> = (0..parameters.len()).filter(|i| !order.contains(i)).collect();
+        let rest: Vec<usize> = (0..parameters.len())
+            .filter(|i| !order.contains(i))
+            .collect();
         order.extend(rest);
         let reordered: Vec<Parameter> = order.iter().map(|&i| parameters[i].clone()).collect();
         let remap = |i: usize| order.iter().position(|&j| j == i).unwrap_or(i);
@@ -229,7 +243,9 @@ impl<'a> OperationLowerer<'a, '_> {
         let mut rest = sel.path;
         let mut names_in_template = Vec::new();
         while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             if start > 0 {
                 segments.push(PathSegment::Literal(rest[..start].to_string()));
             }
@@ -251,7 +267,11 @@ impl<'a> OperationLowerer<'a, '_> {
         let method_key = sel.method.as_str().to_ascii_lowercase();
         let mut indexes = Vec::new();
         for name in &names_in_template {
-            let idx = match declared.iter().copied().find(|&i| &parameters[i].wire_name == name) {
+            let idx = match declared
+                .iter()
+                .copied()
+                .find(|&i| &parameters[i].wire_name == name)
+            {
                 Some(i) => i,
                 None if !unmatched_declared.is_empty() => {
                     let i = unmatched_declared.remove(0);
@@ -393,7 +413,10 @@ impl<'a> OperationLowerer<'a, '_> {
             _ => "body".to_string(),
         };
         let rust_name = if scope.contains(&base_name) {
-            scope.unique(&format!("{}_body", base_name.trim_start_matches("r#")), true)
+            scope.unique(
+                &format!("{}_body", base_name.trim_start_matches("r#")),
+                true,
+            )
         } else {
             scope.unique(&base_name, true)
         };
@@ -408,7 +431,13 @@ impl<'a> OperationLowerer<'a, '_> {
         })
     }
 
-    fn responses(&mut self, sel: &SelectedOperation<'a>, origin: &str, method_key: &str, type_base: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        sel: &SelectedOperation<'a>,
+        origin: &str,
+        method_key: &str,
+        type_base: &str,
+    ) -> Vec<Response> {
         let r = &sel.operation.responses;
         let mut out = Vec::new();
         let entries = r
@@ -432,7 +461,12 @@ impl<'a> OperationLowerer<'a, '_> {
                     } else {
                         format!("{type_base}{label}Response")
                     };
-                    (x, origin.to_string(), format!("/{method_key}/responses/{label}"), name)
+                    (
+                        x,
+                        origin.to_string(),
+                        format!("/{method_key}/responses/{label}"),
+                        name,
+                    )
                 }
                 ReferenceOr::Reference { reference } => {
                     let key = last(reference);
@@ -445,10 +479,13 @@ impl<'a> OperationLowerer<'a, '_> {
                         .and_then(|c| c.responses.get(&key))
                         .and_then(ReferenceOr::as_item)
                     else {
-                        let loc = self.types.spec.locate(origin, &format!("/{method_key}/responses/{label}"));
-                        self.types
-                            .problems
-                            .push(format!("  {loc}: response $ref {reference:?} names no component"));
+                        let loc = self
+                            .types
+                            .spec
+                            .locate(origin, &format!("/{method_key}/responses/{label}"));
+                        self.types.problems.push(format!(
+                            "  {loc}: response $ref {reference:?} names no component"
+                        ));
                         continue;
                     };
                     let name = if key.starts_with(|c: char| c.is_ascii_digit()) {
@@ -456,7 +493,12 @@ impl<'a> OperationLowerer<'a, '_> {
                     } else {
                         format!("{key}Response")
                     };
-                    (x, format!("components/responses/{key}"), String::new(), names::type_name(&name))
+                    (
+                        x,
+                        format!("components/responses/{key}"),
+                        String::new(),
+                        names::type_name(&name),
+                    )
                 }
             };
             let body = pick_media(&resp.content).map(|(content_type, media)| {
@@ -487,15 +529,22 @@ impl<'a> OperationLowerer<'a, '_> {
                                     let hint = Hint {
                                         name: format!("{hint_name}{}", names::type_name(name)),
                                         origin: rorigin.clone(),
-                                        pointer: format!("{rpointer}/headers/{}/schema", escape(name)),
+                                        pointer: format!(
+                                            "{rpointer}/headers/{}/schema",
+                                            escape(name)
+                                        ),
                                     };
                                     self.types.lower(SRef::from(s), &hint)
                                 }
-                                ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
+                                ParameterSchemaOrContent::Content(_) => {
+                                    TypeRef::Primitive(Primitive::String)
+                                }
                             };
                             (h.description.clone(), ty)
                         }
-                        ReferenceOr::Reference { .. } => (None, TypeRef::Primitive(Primitive::String)),
+                        ReferenceOr::Reference { .. } => {
+                            (None, TypeRef::Primitive(Primitive::String))
+                        }
                     };
                     ResponseHeader {
                         name: name.clone(),

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -60,7 +60,10 @@ struct Shape<'a> {
     has_not: bool,
 }
 
-fn format_of<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
+fn format_of<T: std::fmt::Debug>(
+    f: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match f {
         VariantOrUnknownOrEmpty::Item(t) => Some(known(t).to_string()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -102,7 +105,11 @@ impl<'a> Shape<'a> {
                     StringFormat::Byte => "byte",
                     StringFormat::Binary => "binary",
                 });
-                s.enumeration = t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                s.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 s.typ = Some("integer");
@@ -110,7 +117,11 @@ impl<'a> Shape<'a> {
                     IntegerFormat::Int32 => "int32",
                     IntegerFormat::Int64 => "int64",
                 });
-                s.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                s.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Number(t)) => {
                 s.typ = Some("number");
@@ -118,15 +129,27 @@ impl<'a> Shape<'a> {
                     NumberFormat::Float => "float",
                     NumberFormat::Double => "double",
                 });
-                s.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+                s.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(t)) => {
                 s.typ = Some("boolean");
-                s.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+                s.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map_or(Value::Null, Value::Bool))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
                 s.typ = Some("object");
-                s.properties = o.properties.iter().map(|(k, v)| (k.as_str(), SRef::from(v))).collect();
+                s.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), SRef::from(v)))
+                    .collect();
                 s.required = o.required.iter().map(String::as_str).collect();
                 s.additional = additional(&o.additional_properties);
             }
@@ -142,7 +165,11 @@ impl<'a> Shape<'a> {
                 s.typ = a.typ.as_deref();
                 s.format = a.format.clone();
                 s.enumeration = a.enumeration.clone();
-                s.properties = a.properties.iter().map(|(k, v)| (k.as_str(), SRef::from(v))).collect();
+                s.properties = a
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), SRef::from(v)))
+                    .collect();
                 s.required = a.required.iter().map(String::as_str).collect();
                 s.additional = additional(&a.additional_properties);
                 s.items = a.items.as_ref().map(SRef::from);
@@ -180,7 +207,11 @@ impl Hint {
         Hint {
             name: format!("{}{}", self.name, names::type_name(name_part)),
             origin: self.origin.clone(),
-            pointer: format!("{}/{}", self.pointer, pointer_part.replace('~', "~0").replace('/', "~1")),
+            pointer: format!(
+                "{}/{}",
+                self.pointer,
+                pointer_part.replace('~', "~0").replace('/', "~1")
+            ),
         }
     }
 
@@ -188,7 +219,11 @@ impl Hint {
         Hint {
             name: self.name.clone(),
             origin: self.origin.clone(),
-            pointer: format!("{}/{}", self.pointer, pointer_part.replace('~', "~0").replace('/', "~1")),
+            pointer: format!(
+                "{}/{}",
+                self.pointer,
+                pointer_part.replace('~', "~0").replace('/', "~1")
+            ),
         }
     }
 
@@ -213,7 +248,11 @@ impl<'a> TypeLowerer<'a> {
         let schemas = spec.api.components.as_ref().map(|c| &c.schemas);
         let mut scope = Scope::new();
         let mut component_names = HashMap::new();
-        let mut keys: Vec<&str> = schemas.iter().flat_map(|s| s.keys()).map(String::as_str).collect();
+        let mut keys: Vec<&str> = schemas
+            .iter()
+            .flat_map(|s| s.keys())
+            .map(String::as_str)
+            .collect();
         // Sorted, so a component's name depends only on the names it could clash with.
         keys.sort_unstable();
         for key in keys {
@@ -263,11 +302,17 @@ impl<'a> TypeLowerer<'a> {
         let shape = Shape::of(schema);
         shape.data.nullable
             || shape.enumeration.iter().any(Value::is_null)
-            || shape.one_of.iter().chain(&shape.any_of).any(|alt| match alt {
-                SRef::Item(s) => Shape::of(s).is_null_type(),
-                SRef::Ref(_) => false,
-            })
-            || (shape.all_of.len() == 1 && shape.properties.is_empty() && self.nullable(shape.all_of[0]))
+            || shape
+                .one_of
+                .iter()
+                .chain(&shape.any_of)
+                .any(|alt| match alt {
+                    SRef::Item(s) => Shape::of(s).is_null_type(),
+                    SRef::Ref(_) => false,
+                })
+            || (shape.all_of.len() == 1
+                && shape.properties.is_empty()
+                && self.nullable(shape.all_of[0]))
     }
 
     /// Lowers a schema use into a type reference, defining the named types it needs.
@@ -283,12 +328,18 @@ impl<'a> TypeLowerer<'a> {
 
     fn ensure_component(&mut self, reference: &str, hint: &Hint) -> Option<String> {
         if !reference.starts_with("#/components/schemas/") {
-            self.problem(hint, &format!("schema $ref {reference:?} does not name a component schema"));
+            self.problem(
+                hint,
+                &format!("schema $ref {reference:?} does not name a component schema"),
+            );
             return None;
         }
         let key = last(reference);
         let Some((key, schema)) = self.schemas.and_then(|m| m.get_key_value(key.as_str())) else {
-            self.problem(hint, &format!("schema $ref {reference:?} names no component"));
+            self.problem(
+                hint,
+                &format!("schema $ref {reference:?} names no component"),
+            );
             return None;
         };
         let name = self.component_names[key.as_str()].clone();
@@ -346,17 +397,25 @@ impl<'a> TypeLowerer<'a> {
             return TypeRef::Any;
         }
         if !shape.all_of.is_empty() {
-            if shape.all_of.len() == 1 && shape.properties.is_empty() && shape.additional.is_none() {
+            if shape.all_of.len() == 1 && shape.properties.is_empty() && shape.additional.is_none()
+            {
                 // A wrapper that only adds a description or `nullable` to one schema.
                 return self.lower(shape.all_of[0], &hint.at("allOf").at("0"));
             }
             return self.define_inline(schema, hint);
         }
-        let alternatives: Vec<SRef<'a>> = shape.one_of.iter().chain(&shape.any_of).copied().collect();
+        let alternatives: Vec<SRef<'a>> =
+            shape.one_of.iter().chain(&shape.any_of).copied().collect();
         if !alternatives.is_empty() {
-            let real: Vec<usize> = (0..alternatives.len()).filter(|&i| !is_null_alt(alternatives[i])).collect();
+            let real: Vec<usize> = (0..alternatives.len())
+                .filter(|&i| !is_null_alt(alternatives[i]))
+                .collect();
             if real.len() == 1 {
-                let kw = if shape.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                let kw = if shape.one_of.is_empty() {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 return self.lower(alternatives[real[0]], &hint.at(kw).at(&real[0].to_string()));
             }
             return self.define_inline(schema, hint);
@@ -430,7 +489,8 @@ impl<'a> TypeLowerer<'a> {
     /// Lowers a schema that gets a name of its own.
     fn lower_def(&mut self, schema: &'a Schema, hint: &Hint) -> TypeDef {
         let shape = Shape::of(schema);
-        let alternatives: Vec<SRef<'a>> = shape.one_of.iter().chain(&shape.any_of).copied().collect();
+        let alternatives: Vec<SRef<'a>> =
+            shape.one_of.iter().chain(&shape.any_of).copied().collect();
         let kind = if !shape.all_of.is_empty() || !shape.properties.is_empty() {
             TypeKind::Object(self.object(&shape, hint))
         } else if !alternatives.is_empty() {
@@ -447,11 +507,16 @@ impl<'a> TypeLowerer<'a> {
         if let Some(Value::Array(items)) = &example {
             let list_like = match &kind {
                 TypeKind::Alias(TypeRef::Array(_) | TypeRef::Any) => true,
-                TypeKind::Union(u) => u.variants.iter().any(|v| matches!(v.ty, TypeRef::Array(_) | TypeRef::Any)),
+                TypeKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .any(|v| matches!(v.ty, TypeRef::Array(_) | TypeRef::Any)),
                 _ => false,
             };
             if !list_like {
-                let loc = self.spec.locate(&hint.origin, &format!("{}/example", hint.pointer));
+                let loc = self
+                    .spec
+                    .locate(&hint.origin, &format!("{}/example", hint.pointer));
                 self.warnings.push(format!(
                     "{loc}: the example of {} is a list, but {0} is not; read as the example of the list's items",
                     hint.name
@@ -487,10 +552,15 @@ impl<'a> TypeLowerer<'a> {
                 }
                 SRef::Item(s) => Some(*s),
             };
-            let Some(part_schema) = part_schema else { continue };
+            let Some(part_schema) = part_schema else {
+                continue;
+            };
             let part_shape = Shape::of(part_schema);
             if !part_shape.one_of.is_empty() || !part_shape.any_of.is_empty() {
-                self.problem(&phint, "`allOf` with a `oneOf`/`anyOf` part is not supported");
+                self.problem(
+                    &phint,
+                    "`allOf` with a `oneOf`/`anyOf` part is not supported",
+                );
                 continue;
             }
             // A part's own parts are merged too (nested compositions).
@@ -529,7 +599,9 @@ impl<'a> TypeLowerer<'a> {
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
-                description: data.and_then(|d| d.description.clone()).or_else(|| self.description_of(*prop)),
+                description: data
+                    .and_then(|d| d.description.clone())
+                    .or_else(|| self.description_of(*prop)),
                 example: data.and_then(|d| d.example.clone()),
                 default: data.and_then(|d| d.default.clone()),
             };
@@ -578,8 +650,14 @@ impl<'a> TypeLowerer<'a> {
             let ahint = hint.at(kw).at(&i.to_string());
             let (variant, title, description, example) = match alt {
                 SRef::Ref(r) => {
-                    let name = self.component(r).map_or_else(|| last(r), |(k, _)| k.to_string());
-                    let name = self.component_names.get(name.as_str()).cloned().unwrap_or(name);
+                    let name = self
+                        .component(r)
+                        .map_or_else(|| last(r), |(k, _)| k.to_string());
+                    let name = self
+                        .component_names
+                        .get(name.as_str())
+                        .cloned()
+                        .unwrap_or(name);
                     (name, None, None, None)
                 }
                 SRef::Item(s) => {
@@ -595,8 +673,16 @@ impl<'a> TypeLowerer<'a> {
                         _ if !sh.properties.is_empty() => "Object",
                         _ => "Variant",
                     };
-                    let name = d.title.as_deref().map_or(fallback.to_string(), |t| names::variant_name(t, fallback));
-                    (name, d.title.clone(), d.description.clone(), d.example.clone())
+                    let name = d
+                        .title
+                        .as_deref()
+                        .map_or(fallback.to_string(), |t| names::variant_name(t, fallback));
+                    (
+                        name,
+                        d.title.clone(),
+                        d.description.clone(),
+                        d.example.clone(),
+                    )
                 }
             };
             let rust_variant = scope.unique(&variant, false);
@@ -682,7 +768,11 @@ impl<'a> TypeLowerer<'a> {
                 Value::Bool(b) => names::variant_name(&b.to_string(), "Value"),
                 other => names::variant_name(&other.to_string(), "Value"),
             };
-            let raw = if raw == "Unknown" { "UnknownValue".to_string() } else { raw };
+            let raw = if raw == "Unknown" {
+                "UnknownValue".to_string()
+            } else {
+                raw
+            };
             values.push(EnumValue {
                 wire: v.clone(),
                 rust_variant: scope.unique(&raw, false),

@@ -36,10 +36,18 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
             }
         }
     }
-    if api.operations.iter().any(|o| o.path_segments.iter().any(|s| matches!(s, PathSegment::Param(_)))) {
+    if api.operations.iter().any(|o| {
+        o.path_segments
+            .iter()
+            .any(|s| matches!(s, PathSegment::Param(_)))
+    }) {
         client.insert(0, quote!(encode_path_segment));
     }
-    if api.operations.iter().any(|o| o.request_body.as_ref().is_some_and(|b| b.media == MediaType::Multipart)) {
+    if api.operations.iter().any(|o| {
+        o.request_body
+            .as_ref()
+            .is_some_and(|b| b.media == MediaType::Multipart)
+    }) {
         client.push(quote!(Part));
     }
     let model_uses = uses(&imports, "crate::v2024::models", None);
@@ -75,14 +83,29 @@ fn to_text(model: &Model, t: &TypeRef, v: TokenStream) -> TokenStream {
         TypeRef::Primitive(_) => v,
         TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
             Some(TypeKind::Enum(_)) => v,
-            Some(TypeKind::Alias(inner)) if !matches!(inner, TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Object) => v,
+            Some(TypeKind::Alias(inner))
+                if !matches!(
+                    inner,
+                    TypeRef::Named(_)
+                        | TypeRef::Array(_)
+                        | TypeRef::Map(_)
+                        | TypeRef::Any
+                        | TypeRef::Object
+                ) =>
+            {
+                v
+            }
             _ => quote!(serde_json::to_string(&#v).unwrap_or_default()),
         },
         _ => quote!(serde_json::to_string(&#v).unwrap_or_default()),
     }
 }
 
-fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, TokenStream), Error> {
+fn operation(
+    model: &Model,
+    api: &Api,
+    op: &Operation,
+) -> Result<(TokenStream, TokenStream), Error> {
     let fn_name = ident(&op.names.rust_fn);
     let error_name = format_ident!("{}", op.names.rust_error);
     let params_name = format_ident!("{}", op.names.rust_params);
@@ -119,7 +142,9 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
                 let n = ident(&p.rust_name);
                 fmt.push_str("{}");
                 let text = match &p.ty {
-                    TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => quote!(#n),
+                    TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => {
+                        quote!(#n)
+                    }
                     _ => quote!(&#n.to_string()),
                 };
                 fmt_args.push(quote!(encode_path_segment(#text)));
@@ -138,14 +163,26 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
         let id = &op.id;
         steps.push(quote!(let request = request.experimental(#id);));
     }
-    for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
+    for p in op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+    {
         let wire = &p.wire_name;
         let n = ident(&p.rust_name);
-        let value = if surface::is_positional(p) { quote!(#n) } else { quote!(value) };
+        let value = if surface::is_positional(p) {
+            quote!(#n)
+        } else {
+            quote!(value)
+        };
         let set = match (&p.location, &p.ty) {
             (ParamLocation::Query, TypeRef::Array(item)) => {
                 let item_text = to_text(model, item, quote!(v));
-                let call = if p.array_style == ArrayStyle::Multi { quote!(query_multi) } else { quote!(query_csv) };
+                let call = if p.array_style == ArrayStyle::Multi {
+                    quote!(query_multi)
+                } else {
+                    quote!(query_csv)
+                };
                 quote!(request.#call(#wire, #value.iter().map(|v| #item_text)))
             }
             (ParamLocation::Query, t) => {
@@ -228,7 +265,9 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
     if success_codes.is_empty() {
         arms.push(quote!(200..=299 => #decode,));
     } else {
-        let codes = success_codes.iter().map(|c| proc_macro2::Literal::u16_unsuffixed(*c));
+        let codes = success_codes
+            .iter()
+            .map(|c| proc_macro2::Literal::u16_unsuffixed(*c));
         arms.push(quote!(#(#codes)|* => #decode,));
     }
     let mut error_variants = Vec::new();
@@ -259,7 +298,10 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
             Some(b) => {
                 let t = ty(&surface::type_display(&b.ty))?;
                 error_variants.push(quote!(#vdoc #v(#t),));
-                let text = format!("{label} ({}): {{}}", desc.replace('{', "{{").replace('}', "}}"));
+                let text = format!(
+                    "{label} ({}): {{}}",
+                    desc.replace('{', "{{").replace('}', "}}")
+                );
                 display_arms.push(quote!(Self::#v(body) => write!(f, #text, serde_json::to_string(body).unwrap_or_default()),));
                 let arm = quote!(#pattern => Err(response.error(#error_name::#v)),);
                 if r.status == Status::Default {
@@ -283,7 +325,11 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
     }
     let fallthrough = fallthrough.unwrap_or_else(|| quote!(_ => Err(response.unexpected()),));
 
-    let ret_ty = if surface::returns_unit(op) { quote!(()) } else { ty(&surface::type_display(&ret))? };
+    let ret_ty = if surface::returns_unit(op) {
+        quote!(())
+    } else {
+        ty(&surface::type_display(&ret))?
+    };
     let mut docs = vec![op.summary.clone(), op.description.clone()];
     let mut facts = format!("`{} {}`", op.method.as_str(), op.path);
     let scopes: Vec<String> = op
@@ -293,7 +339,14 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
         .flat_map(|s| s.scopes.iter().cloned())
         .collect();
     if !scopes.is_empty() {
-        facts.push_str(&format!(" · scopes: {}", scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+        facts.push_str(&format!(
+            " · scopes: {}",
+            scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     docs.push(Some(facts));
     if op.experimental {
@@ -316,10 +369,18 @@ fn operation(model: &Model, api: &Api, op: &Operation) -> Result<(TokenStream, T
             format!(
                 "- `{}`: {}",
                 b.rust_name.trim_start_matches("r#"),
-                b.description.as_deref().unwrap_or("The request body.").replace('\n', " ")
+                b.description
+                    .as_deref()
+                    .unwrap_or("The request body.")
+                    .replace('\n', " ")
             )
         }))
-        .chain(has_params.then(|| format!("- `params`: optional parameters, see [`{}`]", op.names.rust_params)))
+        .chain(has_params.then(|| {
+            format!(
+                "- `params`: optional parameters, see [`{}`]",
+                op.names.rust_params
+            )
+        }))
         .collect();
     if !arg_docs.is_empty() {
         docs.push(Some(format!("# Arguments\n{}", arg_docs.join("\n"))));
@@ -383,7 +444,10 @@ fn params_struct(_model: &Model, api: &Api, op: &Operation) -> Result<TokenStrea
     for p in op.parameters.iter().filter(|p| !surface::is_positional(p)) {
         let n = ident(&p.rust_name);
         let t = ty(&surface::type_display(&p.ty))?;
-        let mut text = p.description.clone().unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name));
+        let mut text = p
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` parameter.", p.wire_name));
         if let Some(d) = &p.default {
             text.push_str(&format!("\n\nThe server's default: `{d}`."));
         }
@@ -449,7 +513,9 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
                 quote!(Part::file(#wire, #v.clone()).file_name(#wire))
             }
             TypeRef::Primitive(_) => quote!(Part::text(#wire, #v)),
-            TypeRef::Named(id) if matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))) => {
+            TypeRef::Named(id)
+                if matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))) =>
+            {
                 quote!(Part::text(#wire, #v))
             }
             _ => quote!(Part::json(#wire, #v)),

@@ -40,16 +40,26 @@ impl<'a> Builder<'a> {
                     Value::Array(items) => items.clone(),
                     one => vec![one.clone()],
                 };
-                let exprs: Option<Vec<String>> = items.iter().map(|i| self.expr(inner, i)).collect();
+                let exprs: Option<Vec<String>> =
+                    items.iter().map(|i| self.expr(inner, i)).collect();
                 Some(format!("vec![{}]", exprs?.join(", ")))
             }
             TypeRef::Map(inner) => {
                 let obj = v.as_object()?;
                 let entries: Option<Vec<String>> = obj
                     .iter()
-                    .map(|(k, v)| Some(format!("({}.to_string(), {})", lit(k), self.expr(inner, v)?)))
+                    .map(|(k, v)| {
+                        Some(format!(
+                            "({}.to_string(), {})",
+                            lit(k),
+                            self.expr(inner, v)?
+                        ))
+                    })
                     .collect();
-                Some(format!("std::collections::HashMap::from([{}])", entries?.join(", ")))
+                Some(format!(
+                    "std::collections::HashMap::from([{}])",
+                    entries?.join(", ")
+                ))
             }
             TypeRef::Any => Some(format!("serde_json::json!({})", json_literal(v))),
             TypeRef::Object => {
@@ -66,7 +76,10 @@ impl<'a> Builder<'a> {
     /// Like [`Self::expr`], for a parameter that takes `impl Into<String>`: a bare literal.
     fn arg(&mut self, ty: &TypeRef, v: &Value) -> Option<String> {
         match (ty, v) {
-            (TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte), Value::String(s)) => Some(lit(s)),
+            (
+                TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte),
+                Value::String(s),
+            ) => Some(lit(s)),
             _ => self.expr(ty, v),
         }
     }
@@ -79,7 +92,11 @@ impl<'a> Builder<'a> {
             TypeKind::Alias(inner) => self.expr(inner, v),
             TypeKind::Enum(e) => match e.base {
                 EnumBase::Number | EnumBase::Boolean => primitive(
-                    if e.base == EnumBase::Number { Primitive::F64 } else { Primitive::Bool },
+                    if e.base == EnumBase::Number {
+                        Primitive::F64
+                    } else {
+                        Primitive::Bool
+                    },
                     v,
                 ),
                 _ => {
@@ -106,15 +123,29 @@ impl<'a> Builder<'a> {
             TypeKind::Union(u) => {
                 let variant = pick_variant(model, u, v)?;
                 // Prefer the `From` conversions the union offers for literals.
-                let from_str = matches!((&variant.ty, v), (TypeRef::Primitive(Primitive::String), Value::String(_)));
+                let from_str = matches!(
+                    (&variant.ty, v),
+                    (TypeRef::Primitive(Primitive::String), Value::String(_))
+                );
                 if from_str {
                     self.used.insert(name.clone());
-                    return Some(format!("{name}::from({})", lit(v.as_str().unwrap_or_default())));
+                    return Some(format!(
+                        "{name}::from({})",
+                        lit(v.as_str().unwrap_or_default())
+                    ));
                 }
                 if let (TypeRef::Array(item), Value::Array(items)) = (&variant.ty, v) {
-                    let arrays = u.variants.iter().filter(|x| matches!(x.ty, TypeRef::Array(_))).count();
-                    if arrays == 1 && union_has_string(model, item) && items.iter().all(Value::is_string) {
-                        let strs: Vec<String> = items.iter().filter_map(Value::as_str).map(lit).collect();
+                    let arrays = u
+                        .variants
+                        .iter()
+                        .filter(|x| matches!(x.ty, TypeRef::Array(_)))
+                        .count();
+                    if arrays == 1
+                        && union_has_string(model, item)
+                        && items.iter().all(Value::is_string)
+                    {
+                        let strs: Vec<String> =
+                            items.iter().filter_map(Value::as_str).map(lit).collect();
                         self.used.insert(name.clone());
                         return Some(format!("{name}::from(vec![{}])", strs.join(", ")));
                     }
@@ -126,7 +157,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn object(&mut self, name: &str, o: &ObjectType, obj: &serde_json::Map<String, Value>) -> Option<String> {
+    fn object(
+        &mut self,
+        name: &str,
+        o: &ObjectType,
+        obj: &serde_json::Map<String, Value>,
+    ) -> Option<String> {
         let model = self.model;
         let mut args = Vec::new();
         let mut withs = Vec::new();
@@ -146,19 +182,29 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let arg = self.arg(&f.ty, v)?;
-                    withs.push(format!(".with_{}({arg})", f.rust_name.trim_start_matches("r#")));
+                    withs.push(format!(
+                        ".with_{}({arg})",
+                        f.rust_name.trim_start_matches("r#")
+                    ));
                 }
             }
         }
         self.used.insert(name.to_string());
-        Some(format!("{name}::new({}){}", args.join(", "), withs.join("")))
+        Some(format!(
+            "{name}::new({}){}",
+            args.join(", "),
+            withs.join("")
+        ))
     }
 }
 
 fn union_has_string(model: &Model, t: &TypeRef) -> bool {
     match t {
         TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
-            Some(TypeKind::Union(u)) => u.variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::String)),
+            Some(TypeKind::Union(u)) => u
+                .variants
+                .iter()
+                .any(|v| v.ty == TypeRef::Primitive(Primitive::String)),
             _ => false,
         },
         _ => false,
@@ -167,7 +213,9 @@ fn union_has_string(model: &Model, t: &TypeRef) -> bool {
 
 /// The alternative a JSON value decodes into, by its JSON kind (as the emitted decoder does).
 fn pick_variant<'m>(model: &'m Model, u: &'m UnionType, v: &Value) -> Option<&'m UnionVariant> {
-    u.variants.iter().find(|variant| fits(model, &variant.ty, v, 0))
+    u.variants
+        .iter()
+        .find(|variant| fits(model, &variant.ty, v, 0))
 }
 
 fn fits(model: &Model, t: &TypeRef, v: &Value, depth: usize) -> bool {
@@ -200,13 +248,23 @@ fn fits(model: &Model, t: &TypeRef, v: &Value, depth: usize) -> bool {
 
 fn primitive(p: Primitive, v: &Value) -> Option<String> {
     match (p, v) {
-        (Primitive::String | Primitive::Uuid | Primitive::Byte, Value::String(s)) => Some(format!("{}.to_string()", lit(s))),
-        (Primitive::DateTime | Primitive::Date, Value::String(s)) => Some(format!("{}.parse()?", lit(s))),
+        (Primitive::String | Primitive::Uuid | Primitive::Byte, Value::String(s)) => {
+            Some(format!("{}.to_string()", lit(s)))
+        }
+        (Primitive::DateTime | Primitive::Date, Value::String(s)) => {
+            Some(format!("{}.parse()?", lit(s)))
+        }
         (Primitive::Binary, Value::String(s)) => Some(format!("{}.to_vec()", byte_lit(s))),
-        (Primitive::I32 | Primitive::I64, Value::Number(n)) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        (Primitive::I32 | Primitive::I64, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+            Some(n.to_string())
+        }
         (Primitive::F32 | Primitive::F64, Value::Number(n)) => {
             let f = n.as_f64()?;
-            Some(if f.fract() == 0.0 && f.abs() < 1e15 { format!("{f:.1}") } else { format!("{f}") })
+            Some(if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{f:.1}")
+            } else {
+                format!("{f}")
+            })
         }
         (Primitive::Bool, Value::Bool(b)) => Some(b.to_string()),
         _ => None,
@@ -214,7 +272,10 @@ fn primitive(p: Primitive, v: &Value) -> Option<String> {
 }
 
 fn byte_lit(s: &str) -> String {
-    let escaped: String = s.bytes().map(|b| std::ascii::escape_default(b).to_string()).collect();
+    let escaped: String = s
+        .bytes()
+        .map(|b| std::ascii::escape_default(b).to_string())
+        .collect();
     format!("b\"{escaped}\"")
 }
 
@@ -365,7 +426,11 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
             t if t.starts_with('&') => (binding(&mut b, &p.ty, &v), format!("&{name}")),
             _ => (binding(&mut b, &p.ty, &v), name.clone()),
         };
-        lets.push(format!("{}    let {name} = {};", comment(p.description.as_deref()), layout(&value, 4)));
+        lets.push(format!(
+            "{}    let {name} = {};",
+            comment(p.description.as_deref()),
+            layout(&value, 4)
+        ));
         call_args.push(pass);
     }
     if let Some(body) = &op.request_body {
@@ -379,16 +444,30 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
             MediaType::Text => lit(v.as_str().unwrap_or("text")),
             _ => binding(&mut b, &body.ty, &v),
         };
-        lets.push(format!("{}    let {name} = {};", comment(body.description.as_deref()), layout(&value, 4)));
+        lets.push(format!(
+            "{}    let {name} = {};",
+            comment(body.description.as_deref()),
+            layout(&value, 4)
+        ));
         let arg = surface::param_arg_display(model, &body.ty);
-        let pass = if arg.starts_with('&') && arg != "&str" { format!("&{name}") } else { name };
-        call_args.push(if body.required { pass } else { format!("Some({pass})") });
+        let pass = if arg.starts_with('&') && arg != "&str" {
+            format!("&{name}")
+        } else {
+            name
+        };
+        call_args.push(if body.required {
+            pass
+        } else {
+            format!("Some({pass})")
+        });
     }
     let mut imports = vec![format!("apis::{}", api.names.rust_struct)];
     if surface::has_params_struct(op) {
         let mut setters = String::new();
         for p in op.parameters.iter().filter(|p| !surface::is_positional(p)) {
-            let Some(v) = p.example.clone().or_else(|| p.default.clone()) else { continue };
+            let Some(v) = p.example.clone().or_else(|| p.default.clone()) else {
+                continue;
+            };
             if p.deprecated {
                 continue;
             }
@@ -396,7 +475,10 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
                 setters.push_str(&format!("\n        .{}({e})", p.rust_name));
             }
         }
-        lets.push(format!("    let params = {}::default(){setters};", op.names.rust_params));
+        lets.push(format!(
+            "    let params = {}::default(){setters};",
+            op.names.rust_params
+        ));
         call_args.push("params".to_string());
         imports.push(format!("apis::{}", op.names.rust_params));
     }
@@ -426,7 +508,11 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
     } else {
         format!("    let result = {call};\n    println!(\"{{result:#?}}\");")
     };
-    let summary = op.summary.as_deref().map(|s| format!("    // {}\n", s.trim())).unwrap_or_default();
+    let summary = op
+        .summary
+        .as_deref()
+        .map(|s| format!("    // {}\n", s.trim()))
+        .unwrap_or_default();
     format!(
         "use sailpoint::v2024::{{{imports}}};\n\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    // SAIL_BASE_URL, SAIL_CLIENT_ID and SAIL_CLIENT_SECRET, or ./config.json\n    let configuration = {configuration};\n    let api_client = ApiClient::new(configuration)?;\n\n{lets}{sep}{summary}{result}\n    Ok(())\n}}\n",
         imports = imports.join(", "),
@@ -444,9 +530,15 @@ fn return_is_bytes(op: &Operation) -> bool {
 pub fn model_example(model: &Model, def: &TypeDef) -> Option<String> {
     let value = match (&def.example, &def.kind) {
         (Some(e), _) => e.clone(),
-        (None, TypeKind::Object(o)) => object_example(model, o, &mut HashSet::from([def.names.rust.clone()]))?,
+        (None, TypeKind::Object(o)) => {
+            object_example(model, o, &mut HashSet::from([def.names.rust.clone()]))?
+        }
         (None, TypeKind::Enum(_)) => return None,
-        (None, _) => assembled_example(model, &TypeRef::Named(TypeId(def.names.rust.clone())), &mut HashSet::new())?,
+        (None, _) => assembled_example(
+            model,
+            &TypeRef::Named(TypeId(def.names.rust.clone())),
+            &mut HashSet::new(),
+        )?,
     };
     let mut b = Builder::new(model);
     let ty = TypeRef::Named(TypeId(def.names.rust.clone()));
@@ -460,7 +552,10 @@ pub fn model_example(model: &Model, def: &TypeDef) -> Option<String> {
     };
     let fallible = expr.contains('?');
     let (sig, ok) = if fallible {
-        ("fn main() -> Result<(), Box<dyn std::error::Error>> {", "    Ok(())\n")
+        (
+            "fn main() -> Result<(), Box<dyn std::error::Error>> {",
+            "    Ok(())\n",
+        )
     } else {
         ("fn main() {", "")
     };

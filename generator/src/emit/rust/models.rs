@@ -33,7 +33,11 @@ impl ModelFacts {
 
     /// `#[cfg(any(feature = "a", feature = "b"))]` for a type.
     pub fn cfg(&self, name: &str) -> TokenStream {
-        let features: Vec<&String> = self.features.get(name).map(|f| f.iter().collect()).unwrap_or_default();
+        let features: Vec<&String> = self
+            .features
+            .get(name)
+            .map(|f| f.iter().collect())
+            .unwrap_or_default();
         match features.as_slice() {
             [] => quote!(),
             [one] => quote!(#[cfg(feature = #one)]),
@@ -111,7 +115,8 @@ fn defaultable(model: &Model) -> HashSet<String> {
             }
             let yes = match &t.kind {
                 TypeKind::Object(o) => o.fields.iter().all(|f| {
-                    surface::field_shape(model, f) != FieldShape::Plain || ty_defaultable(&f.ty, &ok)
+                    surface::field_shape(model, f) != FieldShape::Plain
+                        || ty_defaultable(&f.ty, &ok)
                 }),
                 TypeKind::Alias(_) => false,
                 _ => false,
@@ -138,7 +143,9 @@ fn features(model: &Model) -> HashMap<String, BTreeSet<String>> {
     let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
     for api in &model.apis {
         let mut stack: Vec<String> = Vec::new();
-        let push = |t: &TypeRef, stack: &mut Vec<String>| t.for_each_named(&mut |id| stack.push(id.0.clone()));
+        let push = |t: &TypeRef, stack: &mut Vec<String>| {
+            t.for_each_named(&mut |id| stack.push(id.0.clone()))
+        };
         for op in &api.operations {
             for p in &op.parameters {
                 push(&p.ty, &mut stack);
@@ -187,7 +194,10 @@ pub fn type_children(def: &TypeDef) -> Vec<&TypeRef> {
 /// The file of one model type.
 pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<TokenStream, Error> {
     let name = format_ident!("{}", def.names.rust);
-    let heading = def.title.as_deref().filter(|t| !t.is_empty() && def.description.is_none());
+    let heading = def
+        .title
+        .as_deref()
+        .filter(|t| !t.is_empty() && def.description.is_none());
     let mut docs = doc_parts(&[def.description.as_deref().or(heading)]);
     if docs.is_empty() {
         docs = doc_raw(&format!("The `{}` model.", def.names.rust));
@@ -206,7 +216,11 @@ pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<To
     for t in type_children(def) {
         imports.add(t);
     }
-    if let TypeKind::Object(ObjectType { additional: Some(_), .. }) = &def.kind {
+    if let TypeKind::Object(ObjectType {
+        additional: Some(_),
+        ..
+    }) = &def.kind
+    {
         imports.hash_map = true;
     }
     let uses = uses(&imports, "super", Some(&def.names.rust));
@@ -219,9 +233,17 @@ pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<To
     })
 }
 
-fn field_type(model: &Model, facts: &ModelFacts, owner: &str, f: &Field) -> Result<TokenStream, Error> {
+fn field_type(
+    model: &Model,
+    facts: &ModelFacts,
+    owner: &str,
+    f: &Field,
+) -> Result<TokenStream, Error> {
     let inner = surface::type_display(&f.ty);
-    let inner = if facts.boxed.contains(&(owner.to_string(), f.wire_name.clone())) {
+    let inner = if facts
+        .boxed
+        .contains(&(owner.to_string(), f.wire_name.clone()))
+    {
         format!("Box<{inner}>")
     } else {
         inner
@@ -247,11 +269,21 @@ fn field_doc(f: &Field) -> TokenStream {
     }
     let notes = notes.join(" ");
     let fallback = format!("The `{}` field.", f.wire_name);
-    let description = f.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&fallback);
+    let description = f
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or(&fallback);
     doc_parts(&[Some(description), Some(notes.as_str())])
 }
 
-fn object(model: &Model, facts: &ModelFacts, def: &TypeDef, o: &ObjectType, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+fn object(
+    model: &Model,
+    facts: &ModelFacts,
+    def: &TypeDef,
+    o: &ObjectType,
+    name: &proc_macro2::Ident,
+) -> Result<TokenStream, Error> {
     let owner = def.names.rust.as_str();
     let mut fields = Vec::new();
     let mut ctor_params = Vec::new();
@@ -266,7 +298,9 @@ fn object(model: &Model, facts: &ModelFacts, def: &TypeDef, o: &ObjectType, name
         let serde = match shape {
             FieldShape::Plain => quote!(#[serde(rename = #wire)]),
             FieldShape::Optional if f.required => quote!(#[serde(rename = #wire)]),
-            FieldShape::Optional => quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]),
+            FieldShape::Optional => {
+                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+            }
             FieldShape::OptionalNullable => quote!(#[serde(
                 rename = #wire,
                 default,
@@ -282,7 +316,9 @@ fn object(model: &Model, facts: &ModelFacts, def: &TypeDef, o: &ObjectType, name
             #serde
             pub #fname: #fty,
         });
-        let boxed = facts.boxed.contains(&(owner.to_string(), f.wire_name.clone()));
+        let boxed = facts
+            .boxed
+            .contains(&(owner.to_string(), f.wire_name.clone()));
         let plain = ty(&surface::type_display(&f.ty))?;
         let wrap_box = |v: TokenStream| if boxed { quote!(Box::new(#v)) } else { v };
         match shape {
@@ -332,10 +368,7 @@ fn object(model: &Model, facts: &ModelFacts, def: &TypeDef, o: &ObjectType, name
         }
     }
     if let Some(add) = &o.additional {
-        let t = ty(&format!(
-            "HashMap<String, {}>",
-            surface::type_display(add)
-        ))?;
+        let t = ty(&format!("HashMap<String, {}>", surface::type_display(add)))?;
         fields.push(quote! {
             /// Properties beyond the declared ones.
             #[serde(flatten)]
@@ -349,10 +382,18 @@ fn object(model: &Model, facts: &ModelFacts, def: &TypeDef, o: &ObjectType, name
     } else {
         doc(&format!(
             "A `{owner}` from its required fields ({}); optional fields are unset.",
-            ctor_docs.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ctor_docs
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     };
-    let any_deprecated = o.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let any_deprecated = o
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     let too_many = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     Ok(quote! {
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -393,7 +434,11 @@ fn enumeration(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
 }
 
 fn string_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
-    let variants: Vec<_> = e.values.iter().map(|v| format_ident!("{}", v.rust_variant)).collect();
+    let variants: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_variant))
+        .collect();
     let wires: Vec<String> = e
         .values
         .iter()
@@ -402,7 +447,9 @@ fn string_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
             other => other.to_string(),
         })
         .collect();
-    let docs = wires.iter().map(|w| doc(&format!("`{}`", w.replace('`', "'"))));
+    let docs = wires
+        .iter()
+        .map(|w| doc(&format!("`{}`", w.replace('`', "'"))));
     Ok(quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
@@ -461,7 +508,11 @@ fn string_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
 }
 
 fn integer_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
-    let variants: Vec<_> = e.values.iter().map(|v| format_ident!("{}", v.rust_variant)).collect();
+    let variants: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_variant))
+        .collect();
     let wires: Vec<i64> = e.values.iter().filter_map(|v| v.wire.as_i64()).collect();
     if wires.len() != variants.len() {
         return Err(Error::Emit {
@@ -539,7 +590,11 @@ fn kinds(model: &Model, t: &TypeRef, depth: usize) -> Vec<Kind> {
     }
     match t {
         TypeRef::Primitive(p) => vec![match p {
-            Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Uuid | Primitive::Byte => Kind::String,
+            Primitive::String
+            | Primitive::DateTime
+            | Primitive::Date
+            | Primitive::Uuid
+            | Primitive::Byte => Kind::String,
             Primitive::Binary => Kind::String,
             Primitive::I32 | Primitive::I64 => Kind::Integer,
             Primitive::F32 | Primitive::F64 => Kind::Number,
@@ -557,26 +612,47 @@ fn kinds(model: &Model, t: &TypeRef, depth: usize) -> Vec<Kind> {
                 EnumBase::Boolean => Kind::Bool,
             }],
             Some(TypeKind::Alias(t)) => kinds(model, t, depth + 1),
-            Some(TypeKind::Union(u)) => u.variants.iter().flat_map(|v| kinds(model, &v.ty, depth + 1)).collect(),
+            Some(TypeKind::Union(u)) => u
+                .variants
+                .iter()
+                .flat_map(|v| kinds(model, &v.ty, depth + 1))
+                .collect(),
             None => vec![Kind::Any],
         },
     }
 }
 
-fn union(model: &Model, facts: &ModelFacts, def: &TypeDef, u: &UnionType, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+fn union(
+    model: &Model,
+    facts: &ModelFacts,
+    def: &TypeDef,
+    u: &UnionType,
+    name: &proc_macro2::Ident,
+) -> Result<TokenStream, Error> {
     let owner = def.names.rust.as_str();
     let mut variants = Vec::new();
     let mut ser_arms = Vec::new();
     let mut types = Vec::new();
     for v in &u.variants {
         let vname = format_ident!("{}", v.rust_variant);
-        let boxed = facts.boxed.contains(&(owner.to_string(), v.rust_variant.clone()));
+        let boxed = facts
+            .boxed
+            .contains(&(owner.to_string(), v.rust_variant.clone()));
         let inner = surface::type_display(&v.ty);
-        let t = ty(&if boxed { format!("Box<{inner}>") } else { inner })?;
+        let t = ty(&if boxed {
+            format!("Box<{inner}>")
+        } else {
+            inner
+        })?;
         let vdoc = doc_parts(&[v.description.as_deref().or(v.title.as_deref())]);
-        let vdoc = if vdoc.is_empty() { doc(&format!("A `{}`.", surface::type_display(&v.ty))) } else { vdoc };
+        let vdoc = if vdoc.is_empty() {
+            doc(&format!("A `{}`.", surface::type_display(&v.ty)))
+        } else {
+            vdoc
+        };
         variants.push(quote!(#vdoc #vname(#t),));
-        ser_arms.push(quote!(Self::#vname(value) => serde::Serialize::serialize(value, serializer),));
+        ser_arms
+            .push(quote!(Self::#vname(value) => serde::Serialize::serialize(value, serializer),));
         types.push((vname, t, boxed));
     }
 
@@ -605,7 +681,9 @@ fn union(model: &Model, facts: &ModelFacts, def: &TypeDef, u: &UnionType, name: 
                 .zip(&types)
                 .filter(|(v, _)| {
                     let k = kinds(model, &v.ty, 0);
-                    k.contains(&kind) || k.contains(&Kind::Any) || (kind == Kind::Integer && k.contains(&Kind::Number))
+                    k.contains(&kind)
+                        || k.contains(&Kind::Any)
+                        || (kind == Kind::Integer && k.contains(&Kind::Number))
                 })
                 .map(|(_, (vname, t, _))| {
                     quote! {
@@ -644,7 +722,11 @@ fn union(model: &Model, facts: &ModelFacts, def: &TypeDef, u: &UnionType, name: 
     for v in &u.variants {
         *counts.entry(surface::type_display(&v.ty)).or_default() += 1;
     }
-    let array_variants = u.variants.iter().filter(|v| matches!(v.ty, TypeRef::Array(_))).count();
+    let array_variants = u
+        .variants
+        .iter()
+        .filter(|v| matches!(v.ty, TypeRef::Array(_)))
+        .count();
     let has_string = u.variants.iter().any(|v| {
         counts[&surface::type_display(&v.ty)] == 1 && surface::type_display(&v.ty) == "String"
     });
@@ -652,7 +734,11 @@ fn union(model: &Model, facts: &ModelFacts, def: &TypeDef, u: &UnionType, name: 
         if counts[&surface::type_display(&v.ty)] != 1 {
             continue;
         }
-        let wrap = if *boxed { quote!(Box::new(value)) } else { quote!(value) };
+        let wrap = if *boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
         match &v.ty {
             TypeRef::Array(item) if array_variants == 1 && !*boxed => {
                 let item = ty(&surface::type_display(item))?;

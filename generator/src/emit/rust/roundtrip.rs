@@ -36,16 +36,19 @@ pub fn assembled_example(model: &Model, t: &TypeRef, seen: &mut HashSet<String>)
             let out = match &def.kind {
                 TypeKind::Object(o) => object_example(model, o, seen),
                 TypeKind::Enum(e) => e.values.first().map(|v| v.wire.clone()),
-                TypeKind::Union(u) => u
-                    .variants
-                    .iter()
-                    .find_map(|v| v.example.clone().or_else(|| assembled_example(model, &v.ty, seen))),
+                TypeKind::Union(u) => u.variants.iter().find_map(|v| {
+                    v.example
+                        .clone()
+                        .or_else(|| assembled_example(model, &v.ty, seen))
+                }),
                 TypeKind::Alias(inner) => assembled_example(model, inner, seen),
             };
             seen.remove(&id.0);
             out
         }
-        TypeRef::Array(inner) => assembled_example(model, inner, seen).map(|v| Value::Array(vec![v])),
+        TypeRef::Array(inner) => {
+            assembled_example(model, inner, seen).map(|v| Value::Array(vec![v]))
+        }
         _ => None,
     }
 }
@@ -54,7 +57,10 @@ pub fn assembled_example(model: &Model, t: &TypeRef, seen: &mut HashSet<String>)
 pub fn object_example(model: &Model, o: &ObjectType, seen: &mut HashSet<String>) -> Option<Value> {
     let mut map = Map::new();
     for f in &o.fields {
-        let value = f.example.clone().or_else(|| assembled_example(model, &f.ty, seen));
+        let value = f
+            .example
+            .clone()
+            .or_else(|| assembled_example(model, &f.ty, seen));
         match value {
             // An array field whose example is one item (common in the spec) is a list of it.
             Some(v) if matches!(f.ty, TypeRef::Array(_)) && !v.is_array() => {
@@ -88,7 +94,8 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
             });
         }
         if let TypeKind::Object(o) = &def.kind {
-            if let Some(e) = object_example(model, o, &mut HashSet::from([def.names.rust.clone()])) {
+            if let Some(e) = object_example(model, o, &mut HashSet::from([def.names.rust.clone()]))
+            {
                 out.push(Case {
                     name: format!("{}_property_examples", def.names.rust_module),
                     ty: t.clone(),
@@ -102,7 +109,10 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
         for op in &api.operations {
             let fname = op.names.rust_fn.trim_start_matches("r#");
             if let Some(b) = &op.request_body {
-                if let (Some(e), true) = (&b.example, matches!(b.media, MediaType::Json | MediaType::JsonPatch)) {
+                if let (Some(e), true) = (
+                    &b.example,
+                    matches!(b.media, MediaType::Json | MediaType::JsonPatch),
+                ) {
                     out.push(Case {
                         name: format!("{fname}_request_example"),
                         ty: b.ty.clone(),
@@ -115,7 +125,10 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
                 let Some(b) = &r.body else { continue };
                 if let (Some(e), true) = (&b.example, matches!(b.media, MediaType::Json)) {
                     out.push(Case {
-                        name: format!("{fname}_{}_response_example", r.status.label().to_ascii_lowercase()),
+                        name: format!(
+                            "{fname}_{}_response_example",
+                            r.status.label().to_ascii_lowercase()
+                        ),
                         ty: b.ty.clone(),
                         json: e.clone(),
                         cfg: cfg_of(&b.ty),

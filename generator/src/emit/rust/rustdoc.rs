@@ -12,7 +12,11 @@ pub fn sanitize(text: &str) -> String {
                 // A fence without a language would be compiled as a Rust doctest.
                 let fence = &trimmed[..3];
                 let lang = trimmed[3..].trim();
-                let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+                let lang = if lang.is_empty() || lang == "rust" {
+                    "text"
+                } else {
+                    lang
+                };
                 out.push(format!("{fence}{lang}"));
             } else {
                 out.push(trimmed.to_string());
@@ -26,7 +30,11 @@ pub fn sanitize(text: &str) -> String {
         }
         // Four spaces of indent make an (untested-language) code block: keep at most three.
         let indent = line.len() - trimmed.len();
-        let line = if indent >= 4 { format!("   {trimmed}") } else { line.to_string() };
+        let line = if indent >= 4 {
+            format!("   {trimmed}")
+        } else {
+            line.to_string()
+        };
         out.push(escape_inline(&line));
     }
     if in_fence {
@@ -82,7 +90,9 @@ fn escape_inline(line: &str) -> String {
                 out.push_str("&lt;");
             }
             '>' if i > 0 => out.push_str("&gt;"),
-            'h' if starts_url(&chars, i) && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '"' | '\'')) => {
+            'h' if starts_url(&chars, i)
+                && (i == 0 || !matches!(chars[i - 1], '(' | '<' | '"' | '\'')) =>
+            {
                 let end = chars[i..]
                     .iter()
                     .position(|ch| ch.is_whitespace() || matches!(ch, ')' | '>' | '"' | '\''))
@@ -162,7 +172,10 @@ mod tests {
             sanitize("See [JSON Patch](https://tools.ietf.org/html/rfc6902) and [x] or `a[0] <b>`"),
             "See [JSON Patch](https://tools.ietf.org/html/rfc6902) and \\[x\\] or `a[0] <b>`"
         );
-        assert_eq!(sanitize("Go to https://example.com."), "Go to <https://example.com>.");
+        assert_eq!(
+            sanitize("Go to https://example.com."),
+            "Go to <https://example.com>."
+        );
         assert_eq!(sanitize("a <br> b"), "a &lt;br&gt; b");
     }
 

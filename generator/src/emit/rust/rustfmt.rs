@@ -18,7 +18,11 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
     if paths.is_empty() {
         return Ok(());
     }
-    let dir = std::env::temp_dir().join(format!("sailpoint-rustfmt-{}-{:p}", std::process::id(), files));
+    let dir = std::env::temp_dir().join(format!(
+        "sailpoint-rustfmt-{}-{:p}",
+        std::process::id(),
+        files
+    ));
     let io = |e: std::io::Error| Error::Emit {
         what: "the rustfmt pass".into(),
         message: e.to_string(),
@@ -36,7 +40,9 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
         // are the files no `mod` item reaches.
         let roots: Vec<PathBuf> = paths
             .iter()
-            .filter(|p| !p.components().any(|c| c.as_os_str() == "src") || p.ends_with("src/lib.rs"))
+            .filter(|p| {
+                !p.components().any(|c| c.as_os_str() == "src") || p.ends_with("src/lib.rs")
+            })
             .map(|p| dir.join(p))
             .collect();
         let out = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
@@ -45,7 +51,9 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
             .output()
             .map_err(|e| Error::Emit {
                 what: "the rustfmt pass".into(),
-                message: format!("cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"),
+                message: format!(
+                    "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
+                ),
             })?;
         if !out.status.success() {
             return Err(Error::Emit {

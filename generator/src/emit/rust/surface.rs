@@ -22,9 +22,14 @@ pub fn type_path(ty: &TypeRef) -> String {
         TypeRef::Primitive(p) => primitive_path(*p).to_string(),
         TypeRef::Named(TypeId(n)) => format!("crate::v2024::models::{n}"),
         TypeRef::Array(inner) => format!("::std::vec::Vec<{}>", type_path(inner)),
-        TypeRef::Map(inner) => format!("::std::collections::HashMap<::std::string::String, {}>", type_path(inner)),
+        TypeRef::Map(inner) => format!(
+            "::std::collections::HashMap<::std::string::String, {}>",
+            type_path(inner)
+        ),
         TypeRef::Any => "::serde_json::Value".to_string(),
-        TypeRef::Object => "::serde_json::Map<::std::string::String, ::serde_json::Value>".to_string(),
+        TypeRef::Object => {
+            "::serde_json::Map<::std::string::String, ::serde_json::Value>".to_string()
+        }
     }
 }
 
@@ -124,7 +129,9 @@ pub fn param_arg_path(model: &Model, ty: &TypeRef) -> String {
 
 fn arg(model: &Model, ty: &TypeRef, render: fn(&TypeRef) -> String) -> String {
     match ty {
-        TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => "&str".to_string(),
+        TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => {
+            "&str".to_string()
+        }
         TypeRef::Primitive(Primitive::Binary) => "&[u8]".to_string(),
         TypeRef::Primitive(_) => render(ty),
         TypeRef::Array(inner) => format!("&[{}]", render(inner)),
@@ -161,7 +168,11 @@ pub fn returns_unit(op: &Operation) -> bool {
 
 /// The method's return type as users see it: `Result<AuthUser, Error<GetAuthUserError>>`.
 pub fn return_display(op: &Operation) -> String {
-    format!("Result<{}, Error<{}>>", type_display(&return_type(op)), op.names.rust_error)
+    format!(
+        "Result<{}, Error<{}>>",
+        type_display(&return_type(op)),
+        op.names.rust_error
+    )
 }
 
 /// The names a file must import to spell a set of types with [`type_display`].

@@ -60,7 +60,18 @@ pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
 /// neither prettyplease nor rustfmt adds those.
 fn space_items(text: &str) -> String {
     const STARTS: [&str; 12] = [
-        "///", "#[", "pub ", "pub(crate) ", "impl", "fn ", "const ", "struct ", "enum ", "type ", "mod ", "async fn ",
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "impl",
+        "fn ",
+        "const ",
+        "struct ",
+        "enum ",
+        "type ",
+        "mod ",
+        "async fn ",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut prev: Option<&str> = None;
@@ -71,7 +82,9 @@ fn space_items(text: &str) -> String {
             let p_trimmed = p.trim_start();
             let p_indent = p.len() - p_trimmed.len();
             let is_use = |t: &str| t.starts_with("use ") || t.starts_with("pub use ");
-            let closes = p_trimmed == "}" || p_trimmed == "};" || (p_trimmed.ends_with(';') && !is_use(p_trimmed));
+            let closes = p_trimmed == "}"
+                || p_trimmed == "};"
+                || (p_trimmed.ends_with(';') && !is_use(p_trimmed));
             let after_uses = (is_use(p_trimmed) && !is_use(trimmed) && !trimmed.starts_with("#["))
                 || (p_trimmed.starts_with("//!") && !trimmed.starts_with("//!"));
             if indent <= 4
@@ -90,10 +103,16 @@ fn space_items(text: &str) -> String {
 
 /// `use` items for what a file names: models from `models_path` (e.g. `super`,
 /// `crate::v2024::models`), `HashMap`, chrono's types. `own` is left out (the file defines it).
-pub fn uses(imports: &super::surface::Imports, models_path: &str, own: Option<&str>) -> TokenStream {
+pub fn uses(
+    imports: &super::surface::Imports,
+    models_path: &str,
+    own: Option<&str>,
+) -> TokenStream {
     let mut out = TokenStream::new();
     if imports.hash_map {
-        out.extend(quote!(use std::collections::HashMap;));
+        out.extend(quote!(
+            use std::collections::HashMap;
+        ));
     }
     let mut chrono = Vec::new();
     if imports.date_time {
@@ -115,7 +134,8 @@ pub fn uses(imports: &super::surface::Imports, models_path: &str, own: Option<&s
         .map(|m| Ident::new(m, Span::call_site()))
         .collect();
     if !models.is_empty() {
-        let path: syn::Path = syn::parse_str(models_path).unwrap_or_else(|_| syn::parse_quote!(super));
+        let path: syn::Path =
+            syn::parse_str(models_path).unwrap_or_else(|_| syn::parse_quote!(super));
         out.extend(quote!(use #path::{#(#models),*};));
     }
     out
