@@ -31,7 +31,9 @@ pub fn workspace_root() -> PathBuf {
 
 /// `spec/sailpoint-api.v2024.yaml`.
 pub fn spec_path() -> PathBuf {
-    workspace_root().join("spec").join("sailpoint-api.v2024.yaml")
+    workspace_root()
+        .join("spec")
+        .join("sailpoint-api.v2024.yaml")
 }
 
 /// Reads a YAML (or JSON) file as JSON.
@@ -57,7 +59,11 @@ fn load(files: &mut HashMap<PathBuf, Value>, path: &Path) -> Value {
 }
 
 fn resolve(files: &mut HashMap<PathBuf, Value>, file: &Path, value: &Value, depth: usize) -> Value {
-    assert!(depth < 64, "$ref chain too deep (a cycle?) in {}", file.display());
+    assert!(
+        depth < 64,
+        "$ref chain too deep (a cycle?) in {}",
+        file.display()
+    );
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {

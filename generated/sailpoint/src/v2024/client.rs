@@ -647,6 +647,17 @@ impl RawResponse {
         }
     }
 
+    /// Decodes a body that must be a JSON object (a struct): serde's derived decoders would
+    /// also fill a struct from an array, by position.
+    pub(crate) fn json_object<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        let first = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'[') {
+            let reason = "could not decode the JSON body: invalid type: array, expected an object";
+            return Err(self.rejected(reason.to_string()));
+        }
+        self.json()
+    }
+
     /// A documented error status whose response has no body: only the status tells.
     pub(crate) fn error_without_body<E>(self, content: E) -> Error<E> {
         Error::Api(ApiError {

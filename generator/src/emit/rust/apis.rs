@@ -28,10 +28,15 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
             imports.add(&p.ty);
         }
         if let Some(b) = &op.request_body {
-            imports.add(&b.ty);
+            if !matches!(b.media, MediaType::Binary | MediaType::Text) {
+                imports.add(&b.ty);
+            }
         }
-        for r in &op.responses {
-            if let Some(b) = &r.body {
+        if !surface::returns_unit(op) {
+            imports.add(&surface::return_type(op));
+        }
+        for r in op.errors() {
+            if let Some(b) = r.body.as_ref().filter(|b| matches!(b.media, MediaType::Json | MediaType::JsonPatch)) {
                 imports.add(&b.ty);
             }
         }
@@ -225,7 +230,10 @@ fn operation(
             MediaType::Multipart => multipart(model, &b.ty)?,
         };
         if b.required {
-            steps.push(quote!(let body = #n; let request = #set;));
+            if b.rust_name != "body" {
+                steps.push(quote!(let body = #n;));
+            }
+            steps.push(quote!(let request = #set;));
         } else {
             steps.push(quote! {
                 let request = match #n {
@@ -258,6 +266,8 @@ fn operation(
         match op.success().and_then(|r| r.body.as_ref()).map(|b| &b.media) {
             Some(MediaType::Text) => quote!(response.text()),
             Some(MediaType::Binary) => quote!(response.bytes().map(|b| b.to_vec())),
+            // A struct must come as a JSON object (serde would also fill one from an array).
+            _ if is_struct(model, &ret) => quote!(response.json_object()),
             _ => quote!(response.json()),
         }
     };
@@ -418,6 +428,8 @@ fn operation(
     };
     let mut extra = quote! {
         #error_doc
+        // Variants hold the decoded bodies as they are; an error is built once and not moved much.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #error_name {
             #(#error_variants)*
@@ -435,6 +447,17 @@ fn operation(
         extra.extend(params_struct(model, api, op)?);
     }
     Ok((method_tokens, extra))
+}
+
+fn is_struct(model: &Model, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
+            Some(TypeKind::Object(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_struct(model, inner),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn params_struct(_model: &Model, api: &Api, op: &Operation) -> Result<TokenStream, Error> {
@@ -504,41 +527,46 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
         },
         _ => return Ok(quote!(request.multipart(vec![Part::json("body", body)]))),
     };
+    // Required parts first, in a `vec!`; optional ones pushed when set.
+    let mut required = Vec::new();
     let mut pushes = Vec::new();
     for f in fields {
         let n = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let make = |v: TokenStream| match &f.ty {
-            TypeRef::Primitive(Primitive::Binary) => {
-                quote!(Part::file(#wire, #v.clone()).file_name(#wire))
+        let binary = f.ty == TypeRef::Primitive(Primitive::Binary);
+        let text = match &f.ty {
+            TypeRef::Primitive(_) => true,
+            TypeRef::Named(id) => matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            _ => false,
+        };
+        // `owned` is the field's value, `borrowed` a reference to it.
+        let make = |owned: TokenStream, borrowed: TokenStream| {
+            if binary {
+                quote!(Part::file(#wire, #owned.clone()).file_name(#wire))
+            } else if text {
+                quote!(Part::text(#wire, #borrowed))
+            } else {
+                quote!(Part::json(#wire, #borrowed))
             }
-            TypeRef::Primitive(_) => quote!(Part::text(#wire, #v)),
-            TypeRef::Named(id)
-                if matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))) =>
-            {
-                quote!(Part::text(#wire, #v))
-            }
-            _ => quote!(Part::json(#wire, #v)),
         };
         match surface::field_shape(model, f) {
-            surface::FieldShape::Plain => {
-                let part = make(quote!(&body.#n));
-                pushes.push(quote!(parts.push(#part);));
-            }
+            surface::FieldShape::Plain => required.push(make(quote!(body.#n), quote!(&body.#n))),
             surface::FieldShape::Optional => {
-                let part = make(quote!(value));
+                let part = make(quote!(value), quote!(value));
                 pushes.push(quote!(if let Some(value) = &body.#n { parts.push(#part); }));
             }
             surface::FieldShape::OptionalNullable => {
-                let part = make(quote!(value));
+                let part = make(quote!(value), quote!(value));
                 pushes.push(quote!(if let Some(Some(value)) = &body.#n { parts.push(#part); }));
             }
         }
     }
-    let _ = ty;
+    if pushes.is_empty() {
+        return Ok(quote!(request.multipart(vec![#(#required),*])));
+    }
+    let init = if required.is_empty() { quote!(Vec::new()) } else { quote!(vec![#(#required),*]) };
     Ok(quote! {{
-        #[allow(unused_mut)]
-        let mut parts = Vec::new();
+        let mut parts = #init;
         #(#pushes)*
         request.multipart(parts)
     }})

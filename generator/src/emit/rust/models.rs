@@ -782,6 +782,8 @@ fn union(
     }
 
     Ok(quote! {
+        // Each alternative is held as it is; boxing them would only burden construction.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#variants)*

@@ -5,7 +5,15 @@
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let mut prev = Block::Blank;
     for line in text.lines() {
+        let expanded;
+        let line = if line.contains('\t') {
+            expanded = line.replace('\t', "    ");
+            expanded.as_str()
+        } else {
+            line
+        };
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             if !in_fence {
@@ -26,6 +34,7 @@ pub fn sanitize(text: &str) -> String {
         }
         if in_fence {
             out.push(line.to_string());
+            prev = Block::Blank;
             continue;
         }
         // Four spaces of indent make an (untested-language) code block: keep at most three.
@@ -35,12 +44,45 @@ pub fn sanitize(text: &str) -> String {
         } else {
             line.to_string()
         };
+        // A plain line right after a list item or a quote would be a "lazy continuation" of
+        // it, which rustdoc lints; the spec means a new paragraph.
+        let kind = block_kind(trimmed);
+        let continues_list = kind == Block::Plain && indent >= 2 && prev == Block::List;
+        if kind == Block::Plain && !continues_list && matches!(prev, Block::List | Block::Quote) {
+            out.push(String::new());
+        }
+        prev = if continues_list { Block::List } else { kind };
         out.push(escape_inline(&line));
     }
     if in_fence {
         out.push("```".to_string());
     }
     out.join("\n")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Blank,
+    List,
+    Quote,
+    Plain,
+}
+
+fn block_kind(trimmed: &str) -> Block {
+    if trimmed.is_empty() {
+        return Block::Blank;
+    }
+    if trimmed.starts_with('>') {
+        return Block::Quote;
+    }
+    if trimmed.starts_with("- ") || trimmed.starts_with("* ") || trimmed.starts_with("+ ") {
+        return Block::List;
+    }
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")) {
+        return Block::List;
+    }
+    Block::Plain
 }
 
 /// Escapes brackets that are not Markdown links, angle brackets that are not autolinks, and
@@ -177,6 +219,13 @@ mod tests {
             "Go to <https://example.com>."
         );
         assert_eq!(sanitize("a <br> b"), "a &lt;br&gt; b");
+    }
+
+    #[test]
+    fn lists_and_quotes_end_before_a_plain_line() {
+        assert_eq!(sanitize("- a\nnext"), "- a\n\nnext");
+        assert_eq!(sanitize("- a\n  more of a"), "- a\n  more of a");
+        assert_eq!(sanitize("> q\nnext"), "&gt; q\n\nnext".replace("&gt;", ">"));
     }
 
     #[test]

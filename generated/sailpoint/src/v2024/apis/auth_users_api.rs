@@ -41,7 +41,7 @@ impl AuthUsersApi {
         let request = self.client.request(reqwest::Method::GET, path);
         let response = self.client.execute(request).await?;
         match response.status() {
-            200 => response.json(),
+            200 => response.json_object(),
             400 => Err(response.error(GetAuthUserError::BadRequest)),
             401 => Err(response.error(GetAuthUserError::Unauthorized)),
             403 => Err(response.error(GetAuthUserError::Forbidden)),
@@ -76,7 +76,7 @@ impl AuthUsersApi {
         let request = request.json("application/json-patch+json", body);
         let response = self.client.execute(request).await?;
         match response.status() {
-            200 => response.json(),
+            200 => response.json_object(),
             400 => Err(response.error(PatchAuthUserError::BadRequest)),
             401 => Err(response.error(PatchAuthUserError::Unauthorized)),
             403 => Err(response.error(PatchAuthUserError::Forbidden)),
@@ -89,6 +89,7 @@ impl AuthUsersApi {
 }
 
 /// The documented error responses of [`AuthUsersApi::get_auth_user`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAuthUserError {
     /// 400: Client Error - Returned if the request body is invalid.
@@ -156,6 +157,7 @@ impl std::fmt::Display for GetAuthUserError {
 
 impl std::error::Error for GetAuthUserError {}
 /// The documented error responses of [`AuthUsersApi::patch_auth_user`].
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchAuthUserError {
     /// 400: Client Error - Returned if the request body is invalid.

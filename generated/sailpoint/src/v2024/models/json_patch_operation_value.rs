@@ -3,6 +3,7 @@
 use super::JsonPatchOperationValueArrayItem;
 
 /// The value to be used for the operation, required for "add" and "replace" operations
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsonPatchOperationValue {
     /// string
