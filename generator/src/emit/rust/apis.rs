@@ -36,7 +36,11 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
             imports.add(&surface::return_type(op));
         }
         for r in op.errors() {
-            if let Some(b) = r.body.as_ref().filter(|b| matches!(b.media, MediaType::Json | MediaType::JsonPatch)) {
+            if let Some(b) = r
+                .body
+                .as_ref()
+                .filter(|b| matches!(b.media, MediaType::Json | MediaType::JsonPatch))
+            {
                 imports.add(&b.ty);
             }
         }
@@ -536,7 +540,9 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
         let binary = f.ty == TypeRef::Primitive(Primitive::Binary);
         let text = match &f.ty {
             TypeRef::Primitive(_) => true,
-            TypeRef::Named(id) => matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+            TypeRef::Named(id) => {
+                matches!(model.type_def(id).map(|d| &d.kind), Some(TypeKind::Enum(_)))
+            }
             _ => false,
         };
         // `owned` is the field's value, `borrowed` a reference to it.
@@ -564,7 +570,11 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
     if pushes.is_empty() {
         return Ok(quote!(request.multipart(vec![#(#required),*])));
     }
-    let init = if required.is_empty() { quote!(Vec::new()) } else { quote!(vec![#(#required),*]) };
+    let init = if required.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(vec![#(#required),*])
+    };
     Ok(quote! {{
         let mut parts = #init;
         #(#pushes)*

@@ -89,7 +89,7 @@ fn space_items(text: &str) -> String {
                 || (p_trimmed.starts_with("//!") && !trimmed.starts_with("//!"));
             if indent <= 4
                 && p_indent == indent
-                && !(p_trimmed.starts_with("//") && !p_trimmed.starts_with("//!"))
+                && (!p_trimmed.starts_with("//") || p_trimmed.starts_with("//!"))
                 && (closes && STARTS.iter().any(|s| trimmed.starts_with(s)) || after_uses)
             {
                 out.push('\n');
