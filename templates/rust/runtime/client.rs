@@ -602,6 +602,14 @@ impl RawResponse {
         self.status
     }
 
+    /// The `X-Total-Count` header of a list operation, when the server sent a number.
+    pub(crate) fn total_count(&self) -> Option<u64> {
+        self.headers
+            .get("x-total-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+    }
+
     /// The body decoded from JSON; an undecodable body is an `Error::UnexpectedResponse`.
     pub(crate) fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.body) {

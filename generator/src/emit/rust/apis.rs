@@ -60,11 +60,22 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
         client.push(quote!(Part));
     }
     let model_uses = uses(&imports, "crate::v2024::models", None);
+    let mut paged = false;
+    for op in &api.operations {
+        paged |= paging_parts(model, op)?.is_some();
+    }
+    let paging_uses = paged.then(|| {
+        quote! {
+            use crate::v2024::paging::{self, Page};
+            use futures_util::Stream;
+        }
+    });
     Ok(quote! {
         #![doc = #mod_doc]
 
         use crate::v2024::client::{#(#client),*};
         use crate::v2024::error::Error;
+        #paging_uses
         #model_uses
 
         #struct_doc
@@ -121,23 +132,37 @@ fn operation(
 
     // Arguments: required parameters in order, the body, then the optional-parameters struct.
     let mut args = Vec::new();
+    let mut arg_names = Vec::new();
+    // The stream method's arguments: references live as long as the stream ('a).
+    let mut stream_args = Vec::new();
     for p in op.parameters.iter().filter(|p| surface::is_positional(p)) {
         let n = ident(&p.rust_name);
-        let t = ty(&surface::param_arg_display(model, &p.ty))?;
+        let text = surface::param_arg_display(model, &p.ty);
+        let t = ty(&text)?;
         args.push(quote!(#n: #t));
+        let ts = ty(&text.replacen('&', "&'a ", 1))?;
+        stream_args.push(quote!(#n: #ts));
+        arg_names.push(n);
     }
     if let Some(b) = &op.request_body {
         let n = ident(&b.rust_name);
-        let t = ty(&surface::param_arg_display(model, &b.ty))?;
+        let text = surface::param_arg_display(model, &b.ty);
+        let t = ty(&text)?;
+        let ts = ty(&text.replacen('&', "&'a ", 1))?;
         if b.required {
             args.push(quote!(#n: #t));
+            stream_args.push(quote!(#n: #ts));
         } else {
             args.push(quote!(#n: Option<#t>));
+            stream_args.push(quote!(#n: Option<#ts>));
         }
+        arg_names.push(n);
     }
     let has_params = surface::has_params_struct(op);
     if has_params {
         args.push(quote!(params: #params_name));
+        stream_args.push(quote!(params: #params_name));
+        arg_names.push(format_ident!("params"));
     }
 
     // The path, each parameter encoded as one segment.
@@ -391,7 +416,7 @@ fn operation(
         }))
         .chain(has_params.then(|| {
             format!(
-                "- `params`: optional parameters, see [`{}`]",
+                "- `params`: optional parameters, see `{}`",
                 op.names.rust_params
             )
         }))
@@ -403,6 +428,71 @@ fn operation(
     let method_doc = doc_parts(&docs);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+
+    if let Some(paging) = paging_parts(model, op)? {
+        let page_fn = format_ident!("{}_page", op.names.rust_fn.trim_start_matches("r#"));
+        let stream_fn = format_ident!("{}_stream", op.names.rust_fn.trim_start_matches("r#"));
+        let item = ty(&surface::type_display(&paging.item))?;
+        let fn_label = op.names.rust_fn.trim_start_matches("r#");
+        let page_doc = doc_raw(&format!(
+            "One page of [`Self::{fn_label}`], with the list's total from `X-Total-Count` when the server sends it."
+        ));
+        let stream_doc = doc_raw(&format!(
+            "Every item of [`Self::{fn_label}`] as a stream, fetched page by page from `params`' offset (pages of `params`' limit, or {}), asking the server for the total where the operation can.",
+            paging.default_limit
+        ));
+        let PagingParts {
+            page_size,
+            start,
+            set,
+            ..
+        } = paging;
+        let success_codes: Vec<_> = success_codes
+            .iter()
+            .map(|c| proc_macro2::Literal::u16_unsuffixed(*c))
+            .collect();
+        arms[0] =
+            quote!(#(#success_codes)|* => response.json().map(|items| Page { items, total }),);
+        let method_tokens = quote! {
+            #method_doc
+            #deprecated
+            #too_many
+            pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, Error<#error_name>> {
+                self.#page_fn(#(#arg_names),*).await.map(|page| page.items)
+            }
+
+            #page_doc
+            #deprecated
+            #too_many
+            pub async fn #page_fn(&self, #(#args),*) -> Result<Page<#item>, Error<#error_name>> {
+                let path = #path;
+                let request = self.client.request(reqwest::Method::#method, path);
+                #(#steps)*
+                let response = self.client.execute(request).await?;
+                let total = response.total_count();
+                match response.status() {
+                    #(#arms)*
+                    #fallthrough
+                }
+            }
+
+            #stream_doc
+            #deprecated
+            #too_many
+            pub fn #stream_fn<'a>(&'a self, #(#stream_args),*) -> impl Stream<Item = Result<#item, Error<#error_name>>> + 'a {
+                let page_size = #page_size;
+                let start = #start;
+                paging::items(page_size, start, move |offset, limit| {
+                    let params = params.clone() #set;
+                    self.#page_fn(#(#arg_names),*)
+                })
+            }
+        };
+        return Ok((
+            method_tokens,
+            extra_tokens(model, api, op, error_variants, display_arms, has_params)?,
+        ));
+    }
 
     let method_tokens = quote! {
         #method_doc
@@ -420,6 +510,22 @@ fn operation(
         }
     };
 
+    Ok((
+        method_tokens,
+        extra_tokens(model, api, op, error_variants, display_arms, has_params)?,
+    ))
+}
+
+/// The operation's error enum and, when it has optional parameters, its params struct.
+fn extra_tokens(
+    model: &Model,
+    api: &Api,
+    op: &Operation,
+    error_variants: Vec<TokenStream>,
+    display_arms: Vec<TokenStream>,
+    has_params: bool,
+) -> Result<TokenStream, Error> {
+    let error_name = format_ident!("{}", op.names.rust_error);
     let fn_label = op.names.rust_fn.trim_start_matches("r#");
     let error_doc = doc_raw(&format!(
         "The documented error responses of [`{}::{}`].",
@@ -450,7 +556,60 @@ fn operation(
     if has_params {
         extra.extend(params_struct(model, api, op)?);
     }
-    Ok((method_tokens, extra))
+    Ok(extra)
+}
+
+/// What the stream method of a paged operation needs: the page size and start from `params`,
+/// and the setters that put a page's offset and limit (and `count=true`) into `params`.
+struct PagingParts {
+    page_size: TokenStream,
+    start: TokenStream,
+    set: TokenStream,
+    default_limit: u64,
+    item: TypeRef,
+}
+
+fn paging_parts(_model: &Model, op: &Operation) -> Result<Option<PagingParts>, Error> {
+    let Some(p) = &op.pagination else {
+        return Ok(None);
+    };
+    let limit = &op.parameters[p.limit_param];
+    let offset = &op.parameters[p.offset_param];
+    if surface::is_positional(limit) || surface::is_positional(offset) {
+        return Ok(None);
+    }
+    // i64 from the param's integer type and back.
+    let conv = |t: &TypeRef| match t {
+        TypeRef::Primitive(Primitive::I32) => {
+            Some((quote!(i64::from), quote!(i32::try_from), quote!(i32::MAX)))
+        }
+        TypeRef::Primitive(Primitive::I64) => {
+            Some((quote!(i64::from), quote!(i64::try_from), quote!(i64::MAX)))
+        }
+        _ => None,
+    };
+    let (Some((lfrom, lto, lmax)), Some((ofrom, oto, omax))) = (conv(&limit.ty), conv(&offset.ty))
+    else {
+        return Ok(None);
+    };
+    let (l, o) = (ident(&limit.rust_name), ident(&offset.rust_name));
+    let default_limit = p.max_limit;
+    let default_lit = proc_macro2::Literal::u64_unsuffixed(default_limit);
+    let mut set = quote!(.#o(#oto(offset).unwrap_or(#omax)).#l(#lto(limit).unwrap_or(#lmax)));
+    if let Some(c) = p.count_param {
+        let count = &op.parameters[c];
+        if count.ty == TypeRef::Primitive(Primitive::Bool) && !surface::is_positional(count) {
+            let c = ident(&count.rust_name);
+            set.extend(quote!(.#c(true)));
+        }
+    }
+    Ok(Some(PagingParts {
+        page_size: quote!(params.#l.map(#lfrom).unwrap_or(#default_lit)),
+        start: quote!(params.#o.map(#ofrom).unwrap_or(0)),
+        set,
+        default_limit,
+        item: p.item.clone(),
+    }))
 }
 
 fn is_struct(model: &Model, t: &TypeRef) -> bool {

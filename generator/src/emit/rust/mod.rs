@@ -46,6 +46,10 @@ const RUNTIME: &[(&str, &str)] = &[
         "nullable",
         include_str!("../../../../templates/rust/runtime/nullable.rs"),
     ),
+    (
+        "paging",
+        include_str!("../../../../templates/rust/runtime/paging.rs"),
+    ),
 ];
 
 const CRATE: &str = "sailpoint";
@@ -180,6 +184,10 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_urlencoded = "0.7"
 tokio = {{ version = "1", features = ["sync", "time"] }}
+futures-util = {{ version = "0.3", default-features = false }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["rt"] }}
 "#,
         title = model.title,
         version = model.version,
@@ -223,6 +231,8 @@ fn version_mod(model: &Model) -> TokenStream {
         pub mod models;
         #idle
         mod nullable;
+        #idle
+        pub mod paging;
 
         pub use client::{ApiClient, UploadFile};
         pub use configuration::{ConfigError, Configuration, RetryPolicy};

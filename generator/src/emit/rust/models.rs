@@ -295,19 +295,25 @@ fn object(
         let fty = field_type(model, facts, owner, f)?;
         let wire = &f.wire_name;
         let shape = surface::field_shape(model, f);
-        let serde = match shape {
-            FieldShape::Plain => quote!(#[serde(rename = #wire)]),
-            FieldShape::Optional if f.required => quote!(#[serde(rename = #wire)]),
+        // serde reads a raw identifier without its `r#`; rename only when the names differ.
+        let mut serde_args = Vec::new();
+        if f.rust_name.trim_start_matches("r#") != wire {
+            serde_args.push(quote!(rename = #wire));
+        }
+        match shape {
+            FieldShape::Plain => {}
+            FieldShape::Optional if f.required => {}
             FieldShape::Optional => {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+                serde_args.push(quote!(default));
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
             }
-            FieldShape::OptionalNullable => quote!(#[serde(
-                rename = #wire,
-                default,
-                skip_serializing_if = "Option::is_none",
-                with = "crate::v2024::nullable"
-            )]),
-        };
+            FieldShape::OptionalNullable => {
+                serde_args.push(quote!(default));
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+                serde_args.push(quote!(with = "crate::v2024::nullable"));
+            }
+        }
+        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let fdoc = field_doc(f);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         fields.push(quote! {
@@ -662,8 +668,8 @@ fn union(
         let prop = &d.property;
         let arms = d.mapping.iter().map(|(value, idx)| {
             let (vname, t, boxed) = &types[*idx];
-            let wrap = if *boxed { quote!(Box::new(v)) } else { quote!(v) };
-            quote!(Some(#value) => serde_json::from_value::<#t>(value).map(|v| Self::#vname(#wrap)).map_err(|e| e.to_string()),)
+            let wrap = if *boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+            quote!(Some(#value) => serde_json::from_value::<#t>(value).map(#wrap).map_err(|e| e.to_string()),)
         });
         quote! {
             let tag = value.get(#prop).and_then(serde_json::Value::as_str).map(ToString::to_string);

@@ -37,21 +37,29 @@ pub fn sanitize(text: &str) -> String {
             prev = Block::Blank;
             continue;
         }
-        // Four spaces of indent make an (untested-language) code block: keep at most three.
+        // A plain line right after a list item or a quote would be a "lazy continuation" of
+        // it, which rustdoc lints; the spec means a new paragraph unless it is indented to the
+        // item's text.
         let indent = line.len() - trimmed.len();
-        let line = if indent >= 4 {
+        let kind = block_kind(trimmed);
+        let continues_list =
+            matches!((kind, prev), (Block::Plain, Block::List(col)) if indent >= col);
+        if kind == Block::Plain && !continues_list && matches!(prev, Block::List(_) | Block::Quote)
+        {
+            out.push(String::new());
+        }
+        // Four spaces of indent make an (untested-language) code block: keep at most three,
+        // except where the indent continues a list item.
+        let line = if indent >= 4 && !continues_list {
             format!("   {trimmed}")
         } else {
             line.to_string()
         };
-        // A plain line right after a list item or a quote would be a "lazy continuation" of
-        // it, which rustdoc lints; the spec means a new paragraph.
-        let kind = block_kind(trimmed);
-        let continues_list = kind == Block::Plain && indent >= 2 && prev == Block::List;
-        if kind == Block::Plain && !continues_list && matches!(prev, Block::List | Block::Quote) {
-            out.push(String::new());
-        }
-        prev = if continues_list { Block::List } else { kind };
+        prev = match kind {
+            _ if continues_list => prev,
+            Block::List(width) => Block::List(indent + width),
+            k => k,
+        };
         out.push(escape_inline(&line));
     }
     if in_fence {
@@ -63,7 +71,8 @@ pub fn sanitize(text: &str) -> String {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Block {
     Blank,
-    List,
+    /// A list item; the column its text starts at (for the item's own line: the marker's width).
+    List(usize),
     Quote,
     Plain,
 }
@@ -76,11 +85,11 @@ fn block_kind(trimmed: &str) -> Block {
         return Block::Quote;
     }
     if trimmed.starts_with("- ") || trimmed.starts_with("* ") || trimmed.starts_with("+ ") {
-        return Block::List;
+        return Block::List(2);
     }
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
     if digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")) {
-        return Block::List;
+        return Block::List(digits + 2);
     }
     Block::Plain
 }
@@ -225,6 +234,8 @@ mod tests {
     fn lists_and_quotes_end_before_a_plain_line() {
         assert_eq!(sanitize("- a\nnext"), "- a\n\nnext");
         assert_eq!(sanitize("- a\n  more of a"), "- a\n  more of a");
+        assert_eq!(sanitize("  - a\n  not of a"), "  - a\n\n  not of a");
+        assert_eq!(sanitize("10. a\n    more of a"), "10. a\n    more of a");
         assert_eq!(sanitize("> q\nnext"), "&gt; q\n\nnext".replace("&gt;", ">"));
     }
 

@@ -7,16 +7,16 @@ use chrono::{DateTime, Utc};
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuthUser {
     /// Tenant name.
-    #[serde(rename = "tenant", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
     /// Identity ID.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Identity's unique identitifier.
-    #[serde(rename = "uid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
     /// ID of the auth profile associated with the auth user.
-    #[serde(rename = "profile", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// Auth user's employee number.
     #[serde(
@@ -28,7 +28,6 @@ pub struct AuthUser {
     pub identification_number: Option<Option<String>>,
     /// Auth user's email.
     #[serde(
-        rename = "email",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"
@@ -36,7 +35,6 @@ pub struct AuthUser {
     pub email: Option<Option<String>>,
     /// Auth user's phone number.
     #[serde(
-        rename = "phone",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"
@@ -60,7 +58,6 @@ pub struct AuthUser {
     pub personal_email: Option<Option<String>>,
     /// Auth user's first name.
     #[serde(
-        rename = "firstname",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"
@@ -68,7 +65,6 @@ pub struct AuthUser {
     pub firstname: Option<Option<String>>,
     /// Auth user's last name.
     #[serde(
-        rename = "lastname",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"
@@ -82,7 +78,7 @@ pub struct AuthUser {
     )]
     pub display_name: Option<String>,
     /// Auth user's alias.
-    #[serde(rename = "alias", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Date of last password change.
     #[serde(
@@ -116,7 +112,6 @@ pub struct AuthUser {
     pub last_unlock_timestamp: Option<Option<DateTime<Utc>>>,
     /// Array of the auth user's capabilities.
     #[serde(
-        rename = "capabilities",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"

@@ -7,7 +7,6 @@ use super::LocaleOrigin;
 pub struct ErrorMessageDto {
     /// The locale for the message text, a BCP 47 language tag.
     #[serde(
-        rename = "locale",
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::v2024::nullable"
@@ -22,7 +21,7 @@ pub struct ErrorMessageDto {
     )]
     pub locale_origin: Option<Option<LocaleOrigin>>,
     /// Actual text of the error message in the indicated locale.
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 

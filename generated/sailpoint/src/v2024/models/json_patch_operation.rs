@@ -6,13 +6,11 @@ use super::{JsonPatchOperationOp, JsonPatchOperationValue};
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JsonPatchOperation {
     /// The operation to be performed
-    #[serde(rename = "op")]
     pub op: JsonPatchOperationOp,
     /// A string JSON Pointer representing the target path to an element to be affected by the operation
-    #[serde(rename = "path")]
     pub path: String,
     /// The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<JsonPatchOperationValue>,
 }
 
