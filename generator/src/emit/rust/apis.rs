@@ -135,6 +135,7 @@ fn operation(
     let mut arg_names = Vec::new();
     // The stream method's arguments: references live as long as the stream ('a).
     let mut stream_args = Vec::new();
+    let mut stream_call_args = Vec::new();
     for p in op.parameters.iter().filter(|p| surface::is_positional(p)) {
         let n = ident(&p.rust_name);
         let text = surface::param_arg_display(model, &p.ty);
@@ -142,6 +143,12 @@ fn operation(
         args.push(quote!(#n: #t));
         let ts = ty(&text.replacen('&', "&'a ", 1))?;
         stream_args.push(quote!(#n: #ts));
+        // The stream calls the page method again and again: owned (enum) arguments are cloned.
+        stream_call_args.push(if matches!(p.ty, TypeRef::Named(_)) && !text.starts_with('&') {
+            quote!(#n.clone())
+        } else {
+            quote!(#n)
+        });
         arg_names.push(n);
     }
     if let Some(b) = &op.request_body {
@@ -156,12 +163,14 @@ fn operation(
             args.push(quote!(#n: Option<#t>));
             stream_args.push(quote!(#n: Option<#ts>));
         }
+        stream_call_args.push(quote!(#n));
         arg_names.push(n);
     }
     let has_params = surface::has_params_struct(op);
     if has_params {
         args.push(quote!(params: #params_name));
         stream_args.push(quote!(params: #params_name));
+        stream_call_args.push(quote!(params));
         arg_names.push(format_ident!("params"));
     }
 
@@ -217,7 +226,11 @@ fn operation(
                 } else {
                     quote!(query_csv)
                 };
-                quote!(request.#call(#wire, #value.iter().map(|v| #item_text)))
+                if item_text.to_string() == "v" {
+                    quote!(request.#call(#wire, #value.iter()))
+                } else {
+                    quote!(request.#call(#wire, #value.iter().map(|v| #item_text)))
+                }
             }
             (ParamLocation::Query, t) => {
                 let text = to_text(model, t, quote!(#value));
@@ -453,10 +466,12 @@ fn operation(
             .collect();
         arms[0] =
             quote!(#(#success_codes)|* => response.json().map(|items| Page { items, total }),);
+        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         let method_tokens = quote! {
             #method_doc
             #deprecated
             #too_many
+            #allow
             pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, Error<#error_name>> {
                 self.#page_fn(#(#arg_names),*).await.map(|page| page.items)
             }
@@ -479,12 +494,13 @@ fn operation(
             #stream_doc
             #deprecated
             #too_many
+            #allow
             pub fn #stream_fn<'a>(&'a self, #(#stream_args),*) -> impl Stream<Item = Result<#item, Error<#error_name>>> + 'a {
                 let page_size = #page_size;
                 let start = #start;
                 paging::items(page_size, start, move |offset, limit| {
                     let params = params.clone() #set;
-                    self.#page_fn(#(#arg_names),*)
+                    self.#page_fn(#(#stream_call_args),*)
                 })
             }
         };
@@ -578,24 +594,28 @@ fn paging_parts(_model: &Model, op: &Operation) -> Result<Option<PagingParts>, E
     if surface::is_positional(limit) || surface::is_positional(offset) {
         return Ok(None);
     }
-    // i64 from the param's integer type and back.
-    let conv = |t: &TypeRef| match t {
-        TypeRef::Primitive(Primitive::I32) => {
-            Some((quote!(i64::from), quote!(i32::try_from), quote!(i32::MAX)))
-        }
-        TypeRef::Primitive(Primitive::I64) => {
-            Some((quote!(i64::from), quote!(i64::try_from), quote!(i64::MAX)))
-        }
+    // The pager counts in i64; an i32 parameter converts both ways.
+    let as_i64 = |t: &TypeRef, v: TokenStream| match t {
+        TypeRef::Primitive(Primitive::I32) => Some(quote!(#v.map(i64::from))),
+        TypeRef::Primitive(Primitive::I64) => Some(v),
         _ => None,
     };
-    let (Some((lfrom, lto, lmax)), Some((ofrom, oto, omax))) = (conv(&limit.ty), conv(&offset.ty))
-    else {
-        return Ok(None);
+    let from_i64 = |t: &TypeRef, v: TokenStream| match t {
+        TypeRef::Primitive(Primitive::I32) => quote!(i32::try_from(#v).unwrap_or(i32::MAX)),
+        _ => v,
     };
     let (l, o) = (ident(&limit.rust_name), ident(&offset.rust_name));
+    let (Some(limit_i64), Some(offset_i64)) = (
+        as_i64(&limit.ty, quote!(params.#l)),
+        as_i64(&offset.ty, quote!(params.#o)),
+    ) else {
+        return Ok(None);
+    };
     let default_limit = p.max_limit;
     let default_lit = proc_macro2::Literal::u64_unsuffixed(default_limit);
-    let mut set = quote!(.#o(#oto(offset).unwrap_or(#omax)).#l(#lto(limit).unwrap_or(#lmax)));
+    let set_offset = from_i64(&offset.ty, quote!(offset));
+    let set_limit = from_i64(&limit.ty, quote!(limit));
+    let mut set = quote!(.#o(#set_offset).#l(#set_limit));
     if let Some(c) = p.count_param {
         let count = &op.parameters[c];
         if count.ty == TypeRef::Primitive(Primitive::Bool) && !surface::is_positional(count) {
@@ -604,8 +624,8 @@ fn paging_parts(_model: &Model, op: &Operation) -> Result<Option<PagingParts>, E
         }
     }
     Ok(Some(PagingParts {
-        page_size: quote!(params.#l.map(#lfrom).unwrap_or(#default_lit)),
-        start: quote!(params.#o.map(#ofrom).unwrap_or(0)),
+        page_size: quote!(#limit_i64.unwrap_or(#default_lit)),
+        start: quote!(#offset_i64.unwrap_or(0)),
         set,
         default_limit,
         item: p.item.clone(),

@@ -50,10 +50,11 @@ pub fn sanitize(text: &str) -> String {
         }
         // Four spaces of indent make an (untested-language) code block: keep at most three,
         // except where the indent continues a list item.
-        let line = if indent >= 4 && !continues_list {
-            format!("   {trimmed}")
-        } else {
-            line.to_string()
+        let line = match prev {
+            // A continuation sits at its item's text column (more would be "overindented").
+            Block::List(col) if continues_list => format!("{}{trimmed}", " ".repeat(col)),
+            _ if indent >= 4 => format!("   {trimmed}"),
+            _ => line.to_string(),
         };
         prev = match kind {
             _ if continues_list => prev,
@@ -236,6 +237,7 @@ mod tests {
         assert_eq!(sanitize("- a\n  more of a"), "- a\n  more of a");
         assert_eq!(sanitize("  - a\n  not of a"), "  - a\n\n  not of a");
         assert_eq!(sanitize("10. a\n    more of a"), "10. a\n    more of a");
+        assert_eq!(sanitize("4. a\n        more of a"), "4. a\n   more of a");
         assert_eq!(sanitize("> q\nnext"), "&gt; q\n\nnext".replace("&gt;", ">"));
     }
 
