@@ -162,7 +162,10 @@ impl Scope {
         if self.used.insert(name.to_string()) {
             return name.to_string();
         }
-        let base = name.strip_prefix("r#").unwrap_or(name);
+        let base = name
+            .strip_prefix("r#")
+            .unwrap_or(name)
+            .trim_end_matches('_');
         for i in 2.. {
             let candidate = if snake {
                 format!("{base}_{i}")

@@ -20,9 +20,6 @@ pub mod models;
 #[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
 mod nullable;
 
-#[cfg_attr(not(any(feature = "auth-users")), allow(dead_code, unused_imports))]
-pub mod paging;
-
 pub use client::{ApiClient, UploadFile};
 pub use configuration::{ConfigError, Configuration, RetryPolicy};
 pub use error::Error;

@@ -70,8 +70,19 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
             use futures_util::Stream;
         }
     });
+    let mentions_deprecated = api
+        .operations
+        .iter()
+        .any(|o| o.deprecated || o.parameters.iter().any(|p| p.deprecated))
+        || imports.models.iter().any(|m| {
+            model
+                .type_def(&TypeId(m.clone()))
+                .is_some_and(|d| d.deprecated)
+        });
+    let allow = mentions_deprecated.then(|| quote!(#![allow(deprecated)]));
     Ok(quote! {
         #![doc = #mod_doc]
+        #allow
 
         use crate::v2024::client::{#(#client),*};
         use crate::v2024::error::Error;
@@ -100,6 +111,7 @@ pub fn api_file(model: &Model, api: &Api) -> Result<TokenStream, Error> {
 /// How a value of this type is written into a query string or header.
 fn to_text(model: &Model, t: &TypeRef, v: TokenStream) -> TokenStream {
     match t {
+        TypeRef::Primitive(Primitive::DateTime) => quote!(#v.to_rfc3339()),
         TypeRef::Primitive(_) => v,
         TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
             Some(TypeKind::Enum(_)) => v,
@@ -144,11 +156,13 @@ fn operation(
         let ts = ty(&text.replacen('&', "&'a ", 1))?;
         stream_args.push(quote!(#n: #ts));
         // The stream calls the page method again and again: owned (enum) arguments are cloned.
-        stream_call_args.push(if matches!(p.ty, TypeRef::Named(_)) && !text.starts_with('&') {
-            quote!(#n.clone())
-        } else {
-            quote!(#n)
-        });
+        stream_call_args.push(
+            if matches!(p.ty, TypeRef::Named(_)) && !text.starts_with('&') {
+                quote!(#n.clone())
+            } else {
+                quote!(#n)
+            },
+        );
         arg_names.push(n);
     }
     if let Some(b) = &op.request_body {
@@ -547,10 +561,10 @@ fn extra_tokens(
         "The documented error responses of [`{}::{}`].",
         api.names.rust_struct, fn_label
     ));
-    let error_display = if display_arms.is_empty() {
-        quote!(match *self {})
+    let (formatter, error_display) = if display_arms.is_empty() {
+        (quote!(_f), quote!(match *self {}))
     } else {
-        quote!(match self { #(#display_arms)* })
+        (quote!(f), quote!(match self { #(#display_arms)* }))
     };
     let mut extra = quote! {
         #error_doc
@@ -562,7 +576,7 @@ fn extra_tokens(
         }
 
         impl std::fmt::Display for #error_name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn fmt(&self, #formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 #error_display
             }
         }
@@ -577,7 +591,7 @@ fn extra_tokens(
 
 /// What the stream method of a paged operation needs: the page size and start from `params`,
 /// and the setters that put a page's offset and limit (and `count=true`) into `params`.
-struct PagingParts {
+pub(super) struct PagingParts {
     page_size: TokenStream,
     start: TokenStream,
     set: TokenStream,
@@ -585,7 +599,7 @@ struct PagingParts {
     item: TypeRef,
 }
 
-fn paging_parts(_model: &Model, op: &Operation) -> Result<Option<PagingParts>, Error> {
+pub(super) fn paging_parts(_model: &Model, op: &Operation) -> Result<Option<PagingParts>, Error> {
     let Some(p) = &op.pagination else {
         return Ok(None);
     };

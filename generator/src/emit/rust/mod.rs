@@ -79,8 +79,23 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
     f.files
         .add(format!("{CRATE}/Cargo.toml"), cargo_toml(model));
     f.add("src/lib.rs", lib_rs(model))?;
-    f.add("src/v2024/mod.rs", version_mod(model))?;
+    // Runtime modules that only some documents need are left out where nothing would use them.
+    let mut paged = false;
+    for op in model.apis.iter().flat_map(|a| &a.operations) {
+        paged |= apis::paging_parts(model, op)?.is_some();
+    }
+    let nullable = model.types.iter().any(|t| match &t.kind {
+        crate::model::TypeKind::Object(o) => o
+            .fields
+            .iter()
+            .any(|fl| surface::field_shape(model, fl) == surface::FieldShape::OptionalNullable),
+        _ => false,
+    });
+    f.add("src/v2024/mod.rs", version_mod(model, paged, nullable))?;
     for (name, source) in RUNTIME {
+        if (*name == "paging" && !paged) || (*name == "nullable" && !nullable) {
+            continue;
+        }
         f.files.add(
             format!("{CRATE}/src/v2024/{name}.rs"),
             (*source).to_string(),
@@ -117,6 +132,7 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
     for def in &model.types {
         let file = models::model_file(model, &facts, def)?;
         let cfg = facts.cfg(&def.names.rust);
+        let allow = def.deprecated.then(|| quote!(#[allow(deprecated)]));
         f.add(
             &format!("src/v2024/models/{}.rs", def.names.rust_module),
             file,
@@ -127,6 +143,7 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
             #cfg
             mod #m;
             #cfg
+            #allow
             pub use #m::#s;
         });
     }
@@ -210,13 +227,15 @@ fn lib_rs(model: &Model) -> TokenStream {
     }
 }
 
-fn version_mod(model: &Model) -> TokenStream {
+fn version_mod(model: &Model, paged: bool, nullable: bool) -> TokenStream {
     let version = &model.version;
     let doc = format!(" Version {version} of the {}.", model.title);
     // With no API feature on, nothing calls the runtime.
     let features: Vec<&String> = model.apis.iter().map(|a| &a.names.feature).collect();
     let idle =
         quote!(#[cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]);
+    let nullable_mod = nullable.then(|| quote!(#idle mod nullable;));
+    let paging_mod = paged.then(|| quote!(#idle pub mod paging;));
     quote! {
         #![doc = #doc]
 
@@ -229,10 +248,8 @@ fn version_mod(model: &Model) -> TokenStream {
         #idle
         pub mod error;
         pub mod models;
-        #idle
-        mod nullable;
-        #idle
-        pub mod paging;
+        #nullable_mod
+        #paging_mod
 
         pub use client::{ApiClient, UploadFile};
         pub use configuration::{ConfigError, Configuration, RetryPolicy};

@@ -224,7 +224,17 @@ pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<To
         imports.hash_map = true;
     }
     let uses = uses(&imports, "super", Some(&def.names.rust));
+    // The file's own code may name deprecated items; users of them still get the warning.
+    let mentions_deprecated = def.deprecated
+        || imports.models.iter().any(|m| {
+            model
+                .type_def(&TypeId(m.clone()))
+                .is_some_and(|d| d.deprecated)
+        })
+        || matches!(&def.kind, TypeKind::Object(o) if o.fields.iter().any(|f| f.deprecated));
+    let allow = mentions_deprecated.then(|| quote!(#![allow(deprecated)]));
     Ok(quote! {
+        #allow
         #uses
 
         #docs

@@ -87,7 +87,10 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
         let t = TypeRef::Named(TypeId(def.names.rust.clone()));
         if let Some(e) = &def.example {
             out.push(Case {
-                name: format!("{}_schema_example", def.names.rust_module.trim_end_matches('_')),
+                name: format!(
+                    "{}_schema_example",
+                    def.names.rust_module.trim_end_matches('_')
+                ),
                 ty: t.clone(),
                 json: e.clone(),
                 cfg: cfg_of(&t),
@@ -97,7 +100,10 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
             if let Some(e) = object_example(model, o, &mut HashSet::from([def.names.rust.clone()]))
             {
                 out.push(Case {
-                    name: format!("{}_property_examples", def.names.rust_module.trim_end_matches('_')),
+                    name: format!(
+                        "{}_property_examples",
+                        def.names.rust_module.trim_end_matches('_')
+                    ),
                     ty: t.clone(),
                     json: e,
                     cfg: cfg_of(&t),
