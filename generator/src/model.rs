@@ -433,7 +433,7 @@ pub struct ObjectType {
     /// Fields in declaration order; `allOf` parts merged in the order they are listed.
     pub fields: Vec<Field>,
     /// Types that this object was composed from with `allOf` (named parts only).
-    pub all_of: Vec<TypeId>,
+    pub all_of: Vec<TypeRef>,
     /// `additionalProperties` with a schema: extra keys collected into a map of this type.
     pub additional: Option<TypeRef>,
 }

@@ -451,7 +451,7 @@ fn all_of_merges_the_fields_and_the_required_lists_of_every_part() {
     let thing = object(&g, "Thing");
     assert_eq!(
         thing.all_of,
-        [TypeId("Base".into()), TypeId("Audited".into())],
+        [TypeRef::named("Base"), TypeRef::named("Audited")],
         "named parts, in order"
     );
     let src = model_rs(&g, "thing");

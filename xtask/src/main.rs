@@ -1,6 +1,7 @@
-//! `cargo xtask`: the project's command line (generate, check, test, bench).
+//! `cargo xtask`: the project's command line (generate, check, test, full, bench).
 
 mod bench;
+mod full;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -62,22 +63,34 @@ impl GenerateArgs {
 enum Cmd {
     /// Regenerate the client crate and docs from the spec.
     Generate(GenerateArgs),
-    /// Install the test tools that are missing (npm packages into tools/node), then run every test.
+    /// Install the test tools that are missing (npm packages into tools/node), run every test
+    /// (and `cargo xtask full` with `--full`).
     Test {
+        /// Also run `cargo xtask full` (the whole upstream document) after the tests. Not on by
+        /// default yet: the whole document's docs examples still have known failures.
+        #[arg(long)]
+        full: bool,
         /// Extra arguments for `cargo test`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
     /// Time the pipeline on the whole upstream document and print a table.
     Bench(bench::BenchArgs),
+    /// Generate the whole upstream document into target/full-sdk; compare its API surface with
+    /// the bundled document's; clippy, rustdoc and every docs example of it must pass.
+    Full(full::FullArgs),
+    /// Time `cargo check` of the whole emitted crate, and of it with only `auth-users`.
+    BenchCompile(full::BenchCompileArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Generate(args) => generate(&args),
-        Cmd::Test { args } => test(&args),
+        Cmd::Test { full, args } => test(full, &args),
         Cmd::Bench(args) => bench::run(&args),
+        Cmd::Full(args) => full::run(&args),
+        Cmd::BenchCompile(args) => full::bench_compile(&args),
     };
     match result {
         Ok(code) => code,
@@ -146,7 +159,7 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn test(args: &[String]) -> Result<ExitCode> {
+fn test(with_full: bool, args: &[String]) -> Result<ExitCode> {
     let root = workspace_root();
     let status = Command::new("bash")
         .arg(root.join("tools/ensure-node-tools.sh"))
@@ -162,9 +175,11 @@ fn test(args: &[String]) -> Result<ExitCode> {
         .current_dir(&root)
         .status()
         .context("running cargo test")?;
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    if !status.success() {
+        return Ok(ExitCode::FAILURE);
+    }
+    if !with_full {
+        return Ok(ExitCode::SUCCESS);
+    }
+    full::run(&full::FullArgs::default())
 }

@@ -546,7 +546,7 @@ impl<'a> TypeLowerer<'a> {
             let part_schema = match part {
                 SRef::Ref(r) => {
                     if let Some(name) = self.ensure_component(r, &phint) {
-                        all_of.push(TypeId(name));
+                        all_of.push(TypeRef::Named(TypeId(name)));
                     }
                     self.component(r).map(|(_, s)| s)
                 }

@@ -183,6 +183,7 @@ pub fn type_children(def: &TypeDef) -> Vec<&TypeRef> {
         TypeKind::Object(o) => {
             let mut v: Vec<&TypeRef> = o.fields.iter().map(|f| &f.ty).collect();
             v.extend(o.additional.iter());
+            v.extend(o.all_of.iter());
             v
         }
         TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
