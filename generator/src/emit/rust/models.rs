@@ -216,7 +216,12 @@ pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<To
     let mut imports = surface::Imports::default();
     // allOf parts are merged into the fields: the file names only the fields' types.
     match &def.kind {
-        TypeKind::Object(o) => o.fields.iter().map(|f| &f.ty).chain(&o.additional).for_each(|t| imports.add(t)),
+        TypeKind::Object(o) => o
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(&o.additional)
+            .for_each(|t| imports.add(t)),
         _ => type_children(def).into_iter().for_each(|t| imports.add(t)),
     }
     if let TypeKind::Object(ObjectType {
