@@ -472,9 +472,9 @@ fn write_doc_examples(out: &Path) -> Result<DocExamples> {
             fs::read_to_string(page).with_context(|| format!("reading {}", page.display()))?;
         let rel = page.strip_prefix(out).unwrap_or(page);
         let display = rel.to_string_lossy().replace('\\', "/");
-        let stem = module_stem(page.strip_prefix(&docs).unwrap_or(page));
+        let stem = testkit::module_stem(page.strip_prefix(&docs).unwrap_or(page));
         let mut file = String::new();
-        for (index, (line, info, code)) in rust_blocks(&text).into_iter().enumerate() {
+        for (index, (line, info, code)) in testkit::rust_blocks(&text).into_iter().enumerate() {
             if info.iter().any(|w| w == "ignore") {
                 ignored += 1;
                 continue;
@@ -511,64 +511,6 @@ fn write_doc_examples(out: &Path) -> Result<DocExamples> {
     sync(out, &files, &[PathBuf::from("doc-examples")], &keep)?;
     seed_lock_file(&out.join("doc-examples"))?;
     Ok(DocExamples { blocks, ignored })
-}
-
-/// `methods/auth-users.md` -> `methods_auth_users`.
-fn module_stem(relative: &Path) -> String {
-    let text = relative.with_extension("").to_string_lossy().into_owned();
-    let mut stem: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if stem.starts_with(|c: char| c.is_ascii_digit()) {
-        stem.insert(0, '_');
-    }
-    stem
-}
-
-/// The fenced blocks whose info string starts with `rust`: (line of the opening fence, the info
-/// string's words, the code without the fence's indentation). CommonMark fences: ``` or ~~~,
-/// at most three spaces of indentation, closed by a fence at least as long.
-fn rust_blocks(text: &str) -> Vec<(usize, Vec<String>, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = text.lines().enumerate();
-    while let Some((number, line)) = lines.next() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let trimmed = &line[indent..];
-        let Some(fence_char) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') else {
-            continue;
-        };
-        let fence_len = trimmed.chars().take_while(|c| *c == fence_char).count();
-        if indent > 3 || fence_len < 3 {
-            continue;
-        }
-        let info: Vec<String> = trimmed[fence_len..]
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        let mut code = String::new();
-        for (_, line) in lines.by_ref() {
-            let inner = line.trim_start_matches(' ');
-            let closing = inner.chars().take_while(|c| *c == fence_char).count();
-            if closing >= fence_len && inner[closing..].trim().is_empty() {
-                break;
-            }
-            let strip = (line.len() - inner.len()).min(indent);
-            code.push_str(&line[strip..]);
-            code.push('\n');
-        }
-        if info.first().is_some_and(|w| w == "rust") {
-            blocks.push((number + 1, info, code));
-        }
-    }
-    blocks
 }
 
 // ---------------------------------------------------------------------------------------------
