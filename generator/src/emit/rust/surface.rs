@@ -16,43 +16,12 @@ pub fn type_display(ty: &TypeRef) -> String {
     }
 }
 
-/// The same type as a path that resolves anywhere in the emitted crate.
-pub fn type_path(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Primitive(p) => primitive_path(*p).to_string(),
-        TypeRef::Named(TypeId(n)) => format!("crate::v2024::models::{n}"),
-        TypeRef::Array(inner) => format!("::std::vec::Vec<{}>", type_path(inner)),
-        TypeRef::Map(inner) => format!(
-            "::std::collections::HashMap<::std::string::String, {}>",
-            type_path(inner)
-        ),
-        TypeRef::Any => "::serde_json::Value".to_string(),
-        TypeRef::Object => {
-            "::serde_json::Map<::std::string::String, ::serde_json::Value>".to_string()
-        }
-    }
-}
-
 fn primitive(p: Primitive) -> &'static str {
     match p {
         Primitive::String | Primitive::Uuid | Primitive::Byte => "String",
         Primitive::DateTime => "DateTime<Utc>",
         Primitive::Date => "NaiveDate",
         Primitive::Binary => "Vec<u8>",
-        Primitive::I32 => "i32",
-        Primitive::I64 => "i64",
-        Primitive::F32 => "f32",
-        Primitive::F64 => "f64",
-        Primitive::Bool => "bool",
-    }
-}
-
-fn primitive_path(p: Primitive) -> &'static str {
-    match p {
-        Primitive::String | Primitive::Uuid | Primitive::Byte => "::std::string::String",
-        Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
-        Primitive::Date => "::chrono::NaiveDate",
-        Primitive::Binary => "::std::vec::Vec<u8>",
         Primitive::I32 => "i32",
         Primitive::I64 => "i64",
         Primitive::F32 => "f32",
@@ -94,10 +63,6 @@ pub fn field_type_display(model: &Model, field: &Field) -> String {
     wrap(field_shape(model, field), type_display(&field.ty))
 }
 
-pub fn field_type_path(model: &Model, field: &Field) -> String {
-    wrap(field_shape(model, field), type_path(&field.ty))
-}
-
 fn wrap(shape: FieldShape, inner: String) -> String {
     match shape {
         FieldShape::Plain => inner,
@@ -120,23 +85,15 @@ pub fn has_params_struct(op: &Operation) -> bool {
 /// The argument type of a required parameter: `&str` for strings, `&[T]` for lists, `&T` for
 /// models, values for scalars and enums.
 pub fn param_arg_display(model: &Model, ty: &TypeRef) -> String {
-    arg(model, ty, type_display)
-}
-
-pub fn param_arg_path(model: &Model, ty: &TypeRef) -> String {
-    arg(model, ty, type_path)
-}
-
-fn arg(model: &Model, ty: &TypeRef, render: fn(&TypeRef) -> String) -> String {
     match ty {
         TypeRef::Primitive(Primitive::String | Primitive::Uuid | Primitive::Byte) => {
             "&str".to_string()
         }
         TypeRef::Primitive(Primitive::Binary) => "&[u8]".to_string(),
-        TypeRef::Primitive(_) => render(ty),
-        TypeRef::Array(inner) => format!("&[{}]", render(inner)),
-        TypeRef::Named(id) if is_copy_like(model, id) => render(ty),
-        _ => format!("&{}", render(ty)),
+        TypeRef::Primitive(_) => type_display(ty),
+        TypeRef::Array(inner) => format!("&[{}]", type_display(inner)),
+        TypeRef::Named(id) if is_copy_like(model, id) => type_display(ty),
+        _ => format!("&{}", type_display(ty)),
     }
 }
 
