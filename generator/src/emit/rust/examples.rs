@@ -73,6 +73,17 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Notes every model `ty` names, for a value built by serde rather than by [`Self::expr`].
+    fn note_types(&mut self, ty: &TypeRef) {
+        match ty {
+            TypeRef::Named(id) if self.model.type_def(id).is_some() => {
+                self.used.insert(id.0.clone());
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.note_types(inner),
+            _ => {}
+        }
+    }
+
     /// Like [`Self::expr`], for a parameter that takes `impl Into<String>`: a bare literal.
     fn arg(&mut self, ty: &TypeRef, v: &Value) -> Option<String> {
         match (ty, v) {
@@ -259,12 +270,8 @@ fn primitive(p: Primitive, v: &Value) -> Option<String> {
             Some(n.to_string())
         }
         (Primitive::F32 | Primitive::F64, Value::Number(n)) => {
-            let f = n.as_f64()?;
-            Some(if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{f:.1}")
-            } else {
-                format!("{f}")
-            })
+            // `Debug` always reads back as a float literal: `3.0`, `1.5`, `1e300`.
+            Some(format!("{:?}", n.as_f64()?))
         }
         (Primitive::Bool, Value::Bool(b)) => Some(b.to_string()),
         _ => None,
@@ -279,9 +286,50 @@ fn byte_lit(s: &str) -> String {
     format!("b\"{escaped}\"")
 }
 
-/// JSON as the argument of `serde_json::json!` (JSON text is valid there).
+/// JSON as the argument of `serde_json::json!`. JSON text is valid there, except that an
+/// integer literal outside `i32` needs a suffix (the macro's literals are typed by inference).
 fn json_literal(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Number(n) => {
+            out.push_str(&n.to_string());
+            if let Some(i) = n.as_i64() {
+                if i32::try_from(i).is_err() {
+                    out.push_str("_i64");
+                }
+            } else if n.is_u64() {
+                out.push_str("_u64");
+            }
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_json(item, out);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// An example value for a type without one in the spec, so every example program compiles.
@@ -305,11 +353,14 @@ fn fallback_value(model: &Model, ty: &TypeRef, name: &str) -> Value {
 fn binding(b: &mut Builder, ty: &TypeRef, v: &Value) -> String {
     match b.expr(ty, v) {
         Some(e) => e,
-        None => format!(
-            "serde_json::from_value::<{}>(serde_json::json!({}))?",
-            surface::type_display(ty),
-            json_literal(v)
-        ),
+        None => {
+            b.note_types(ty);
+            format!(
+                "serde_json::from_value::<{}>(serde_json::json!({}))?",
+                surface::type_display(ty),
+                json_literal(v)
+            )
+        }
     }
 }
 
@@ -439,9 +490,12 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
             .example
             .clone()
             .unwrap_or_else(|| fallback_value(model, &body.ty, "body"));
+        let arg = surface::param_arg_display(model, &body.ty);
         let value = match body.media {
             MediaType::Binary => "b\"file contents\".to_vec()".to_string(),
             MediaType::Text => lit(v.as_str().unwrap_or("text")),
+            // A JSON string body is taken as `&str`, like a string parameter.
+            _ if arg == "&str" => v.as_str().map(lit).unwrap_or_else(|| lit(&v.to_string())),
             _ => binding(&mut b, &body.ty, &v),
         };
         lets.push(format!(
@@ -449,7 +503,6 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
             comment(body.description.as_deref()),
             layout(&value, 4)
         ));
-        let arg = surface::param_arg_display(model, &body.ty);
         let pass = if arg.starts_with('&') && arg != "&str" {
             format!("&{name}")
         } else {
