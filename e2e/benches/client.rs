@@ -10,7 +10,7 @@
 //!
 //! Options: `--requests N` per round (default 5000), `--rounds R` (default 7), `--python PATH`
 //! (default `.tools/py-sdk-venv/bin/python`), `--no-python`, `--no-decode` (e.g. to profile
-//! only the request loop).
+//! only the request loop), `--only rust|bare` (one client's loop alone).
 //!
 //! The server runs on its own threads in this process and answers every request from memory:
 //! `POST /oauth/token` with a token, anything else with the spec's `AuthUser` example.
@@ -46,6 +46,8 @@ struct Options {
     python: Option<PathBuf>,
     serve: bool,
     decode: bool,
+    /// Only this client's loop (`rust` or `bare`), e.g. to profile it alone.
+    only: Option<String>,
 }
 
 fn options() -> Options {
@@ -59,6 +61,7 @@ fn options() -> Options {
         python: Some(root.join(".tools/py-sdk-venv/bin/python")),
         serve: false,
         decode: true,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -73,6 +76,7 @@ fn options() -> Options {
             "--no-python" => options.python = None,
             "--serve" => options.serve = true,
             "--no-decode" => options.decode = false,
+            "--only" => options.only = Some(value("--only")),
             // `cargo bench` passes `--bench`; a filter may follow.
             _ => {}
         }
@@ -415,6 +419,21 @@ fn main() {
         "server: {url} (in-process std HTTP/1.1 keep-alive); {} rounds of {} sequential get_auth_user",
         options.rounds, options.requests
     );
+    if let Some(only) = &options.only {
+        let rates = match only.as_str() {
+            "rust" => bench_loop(&generated(&url), options.requests, options.rounds),
+            "bare" => bench_loop(&bare_reqwest(&url), options.requests, options.rounds),
+            other => panic!("--only takes rust or bare, not {other}"),
+        };
+        println!(
+            "{only}: {:.0} requests/s, {:.1} µs client CPU per request ({:.1} user + {:.1} sys)",
+            rates.requests_per_s,
+            rates.cpu_us_per_request,
+            rates.user_us_per_request,
+            rates.system_us_per_request
+        );
+        return;
+    }
     let rust = bench_loop(&generated(&url), options.requests, options.rounds);
     let bare = bench_loop(&bare_reqwest(&url), options.requests, options.rounds);
     let decode = if options.decode {

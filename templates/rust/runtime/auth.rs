@@ -1,41 +1,81 @@
 //! Access tokens: a ready one, or OAuth2 client-credentials tokens fetched, cached and renewed.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderValue, ACCEPT};
 use tokio::sync::Mutex;
 
 use super::client::Retrying;
-use super::configuration::{Configuration, Credentials, RetryPolicy};
+use super::configuration::{ConfigError, Configuration, Credentials, RetryPolicy};
 use super::error::AuthError;
 
 /// The least time before expiry at which a token is renewed.
 const MIN_RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 
+/// An access token with its `Authorization` header value, built once per token.
+#[derive(Clone)]
+pub(crate) struct Bearer {
+    pub(crate) token: Arc<str>,
+    /// `Bearer <token>`, marked sensitive.
+    pub(crate) header: HeaderValue,
+}
+
+impl Bearer {
+    /// `None` when the token is empty or cannot be sent in a header.
+    pub(crate) fn new(token: &str) -> Option<Bearer> {
+        let token = token.trim();
+        if token.is_empty() {
+            return None;
+        }
+        let mut header = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+        header.set_sensitive(true);
+        Some(Bearer {
+            token: Arc::from(token),
+            header,
+        })
+    }
+}
+
 /// Where the access token of each request comes from.
 pub(crate) enum Auth {
     /// A ready access token, sent as is and never renewed.
-    Static(Arc<str>),
+    Static(Bearer),
     /// Tokens fetched from the OAuth token endpoint with client credentials.
-    ClientCredentials(TokenSource),
+    ClientCredentials(Box<TokenSource>),
 }
 
 impl Auth {
-    /// The authentication for `configuration`, or `None` when it has no credentials.
-    pub(crate) fn new(configuration: &Configuration) -> Option<Auth> {
+    /// The authentication for `configuration`; fails when it has no credentials, an invalid
+    /// access token or an empty client id.
+    pub(crate) fn new(configuration: &Configuration) -> Result<Auth, ConfigError> {
         match configuration.credentials() {
-            Credentials::None => None,
-            Credentials::AccessToken(token) => Some(Auth::Static(Arc::from(token.as_str()))),
+            Credentials::None => Err(ConfigError::MissingCredentials),
+            Credentials::AccessToken(token) => match Bearer::new(token) {
+                Some(bearer) => Ok(Auth::Static(bearer)),
+                None => Err(ConfigError::InvalidValue {
+                    name: "access token".to_owned(),
+                    reason: "empty or not a valid header value".to_owned(),
+                }),
+            },
             Credentials::OAuthClient {
                 client_id,
                 client_secret,
-            } => Some(Auth::ClientCredentials(TokenSource {
-                token_url: configuration.token_url(),
-                client_id: client_id.clone(),
-                client_secret: client_secret.clone(),
-                cache: Mutex::new(None),
-            })),
+            } => {
+                if client_id.trim().is_empty() {
+                    return Err(ConfigError::InvalidValue {
+                        name: "client id".to_owned(),
+                        reason: "empty".to_owned(),
+                    });
+                }
+                Ok(Auth::ClientCredentials(Box::new(TokenSource {
+                    token_url: configuration.token_url(),
+                    client_id: client_id.clone(),
+                    client_secret: client_secret.clone(),
+                    fresh: RwLock::new(None),
+                    cache: Mutex::new(None),
+                })))
+            }
         }
     }
 
@@ -45,9 +85,9 @@ impl Auth {
         &self,
         http: &reqwest::Client,
         retry: &RetryPolicy,
-    ) -> Result<Arc<str>, AuthError> {
+    ) -> Result<Bearer, AuthError> {
         match self {
-            Auth::Static(token) => Ok(token.clone()),
+            Auth::Static(bearer) => Ok(bearer.clone()),
             Auth::ClientCredentials(source) => source.token(http, retry).await,
         }
     }
@@ -59,7 +99,7 @@ impl Auth {
         http: &reqwest::Client,
         retry: &RetryPolicy,
         rejected: &str,
-    ) -> Option<Result<Arc<str>, AuthError>> {
+    ) -> Option<Result<Bearer, AuthError>> {
         match self {
             Auth::Static(_) => None,
             Auth::ClientCredentials(source) => Some(source.renew(http, retry, rejected).await),
@@ -72,12 +112,14 @@ pub(crate) struct TokenSource {
     token_url: String,
     client_id: String,
     client_secret: String,
+    /// The cached token while it needs no renewal: read without waiting by every request.
+    fresh: RwLock<Option<(Bearer, Option<Instant>)>>,
     /// Held across a renewal, so that concurrent callers wait for that one renewal.
     cache: Mutex<Option<CachedToken>>,
 }
 
 struct CachedToken {
-    value: Arc<str>,
+    value: Bearer,
     /// When the token request was sent.
     obtained_at: Instant,
     /// From when on the token is renewed before use; `None`: only after a 401.
@@ -97,16 +139,32 @@ impl TokenSource {
         &self,
         http: &reqwest::Client,
         retry: &RetryPolicy,
-    ) -> Result<Arc<str>, AuthError> {
+    ) -> Result<Bearer, AuthError> {
         let asked_at = Instant::now();
+        // The fast path: no async lock while the token is fresh.
+        if let Ok(fresh) = self.fresh.read() {
+            if let Some((bearer, renew_at)) = fresh.as_ref() {
+                if renew_at.is_none_or(|renew_at| asked_at < renew_at) {
+                    return Ok(bearer.clone());
+                }
+            }
+        }
         let mut cache = self.cache.lock().await;
         if let Some(token) = cache.as_ref().filter(|t| t.usable(asked_at)) {
             return Ok(token.value.clone());
         }
         let token = self.fetch(http, retry).await?;
-        let value = token.value.clone();
+        Ok(self.store(&mut cache, token))
+    }
+
+    /// Caches `token` (and publishes it to the fast path); returns its bearer.
+    fn store(&self, cache: &mut Option<CachedToken>, token: CachedToken) -> Bearer {
+        let bearer = token.value.clone();
+        if let Ok(mut fresh) = self.fresh.write() {
+            *fresh = Some((bearer.clone(), token.renew_at));
+        }
         *cache = Some(token);
-        Ok(value)
+        bearer
     }
 
     async fn renew(
@@ -114,17 +172,18 @@ impl TokenSource {
         http: &reqwest::Client,
         retry: &RetryPolicy,
         rejected: &str,
-    ) -> Result<Arc<str>, AuthError> {
+    ) -> Result<Bearer, AuthError> {
         let mut cache = self.cache.lock().await;
-        if let Some(token) = cache.as_ref().filter(|t| &*t.value != rejected) {
+        if let Some(token) = cache.as_ref().filter(|t| &*t.value.token != rejected) {
             // Renewed by another request since `rejected` was handed out.
             return Ok(token.value.clone());
         }
         *cache = None;
+        if let Ok(mut fresh) = self.fresh.write() {
+            *fresh = None;
+        }
         let token = self.fetch(http, retry).await?;
-        let value = token.value.clone();
-        *cache = Some(token);
-        Ok(value)
+        Ok(self.store(&mut cache, token))
     }
 
     async fn fetch(
@@ -184,8 +243,7 @@ impl TokenSource {
                 ))
             }
         };
-        let value = parsed.access_token.trim();
-        if value.is_empty() || HeaderValue::from_str(&format!("Bearer {value}")).is_err() {
+        let Some(value) = Bearer::new(&parsed.access_token) else {
             return Err(AuthError::response(
                 &self.token_url,
                 status,
@@ -193,12 +251,12 @@ impl TokenSource {
                 text,
                 "the token endpoint returned an empty or malformed access_token",
             ));
-        }
+        };
         let renew_at = parsed
             .lifetime()
             .and_then(|lifetime| obtained_at.checked_add(lifetime - renewal_margin(lifetime)));
         Ok(CachedToken {
-            value: Arc::from(value),
+            value,
             obtained_at,
             renew_at,
         })

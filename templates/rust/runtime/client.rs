@@ -11,7 +11,7 @@ use reqwest::header::{
 };
 use reqwest::Method;
 
-use super::auth::Auth;
+use super::auth::{Auth, Bearer};
 use super::configuration::{ConfigError, Configuration, RetryPolicy};
 use super::error::{ApiError, Error, UnexpectedResponse};
 
@@ -44,9 +44,9 @@ struct Inner {
     configuration: Configuration,
     http: reqwest::Client,
     auth: Auth,
-    /// `{base URL}/v2024`, validated.
-    api_base: String,
-    /// The path of `api_base`, e.g. `/v2024`.
+    /// `{base URL}/v2024` parsed once: each request's URL is this with its path and query set.
+    api_base_url: reqwest::Url,
+    /// The path of `api_base_url`, e.g. `/v2024`.
     api_base_path: String,
 }
 
@@ -73,32 +73,10 @@ impl ApiClient {
             return Err(invalid_base("a base URL has no query or fragment"));
         }
         let api_base = configuration.api_base();
-        let api_base_path = reqwest::Url::parse(&api_base)
-            .map_err(|e| invalid_base(&e.to_string()))?
-            .path()
-            .to_owned();
-        let auth = Auth::new(&configuration).ok_or(ConfigError::MissingCredentials)?;
-        match &auth {
-            Auth::Static(token) => {
-                if token.trim().is_empty() || bearer(token).is_err() {
-                    return Err(ConfigError::InvalidValue {
-                        name: "access token".to_owned(),
-                        reason: "empty or not a valid header value".to_owned(),
-                    });
-                }
-            }
-            Auth::ClientCredentials(_) => {
-                if configuration
-                    .client_id()
-                    .is_none_or(|id| id.trim().is_empty())
-                {
-                    return Err(ConfigError::InvalidValue {
-                        name: "client id".to_owned(),
-                        reason: "empty".to_owned(),
-                    });
-                }
-            }
-        }
+        let api_base_url =
+            reqwest::Url::parse(&api_base).map_err(|e| invalid_base(&e.to_string()))?;
+        let api_base_path = api_base_url.path().trim_end_matches('/').to_owned();
+        let auth = Auth::new(&configuration)?;
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(configuration.timeout())
@@ -110,7 +88,7 @@ impl ApiClient {
                 configuration,
                 http,
                 auth,
-                api_base,
+                api_base_url,
                 api_base_path,
             }),
         })
@@ -159,13 +137,13 @@ impl ApiClient {
                 Some(token) => token,
                 None => inner.auth.token(&inner.http, policy).await?,
             };
-            let response = self
+            let mut response = self
                 .send(&request, &url, &token)
                 .await
                 .map_err(Error::Transport)?;
             let status = response.status().as_u16();
             if status == 401 && !renewed {
-                if let Some(renewal) = inner.auth.renew(&inner.http, policy, &token).await {
+                if let Some(renewal) = inner.auth.renew(&inner.http, policy, &token.token).await {
                     renewed_token = Some(renewal?);
                     renewed = true;
                     let _ = response.bytes().await;
@@ -178,7 +156,7 @@ impl ApiClient {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(Error::Transport)?;
             return Ok(RawResponse {
                 status,
@@ -195,14 +173,13 @@ impl ApiClient {
     #[allow(clippy::result_large_err)]
     fn url<E>(&self, request: &Request) -> Result<reqwest::Url, Error<E>> {
         let inner = &*self.inner;
-        let mut text = format!("{}{}", inner.api_base, request.path);
-        if !request.query.is_empty() {
-            text.push('?');
-            text.push_str(&request.query);
-        }
-        let url = reqwest::Url::parse(&text)
-            .map_err(|e| Error::Encode(format!("invalid request URL {text}: {e}")))?;
         let expected_path = format!("{}{}", inner.api_base_path, request.path);
+        // Setting the path of the parsed base costs less than parsing a whole URL.
+        let mut url = inner.api_base_url.clone();
+        url.set_path(&expected_path);
+        if !request.query.is_empty() {
+            url.set_query(Some(&request.query));
+        }
         if url.path() != expected_path {
             return Err(Error::Encode(format!(
                 "the request path {} cannot be sent as is (a path parameter is \".\" or \"..\")",
@@ -217,16 +194,13 @@ impl ApiClient {
         &self,
         request: &Request,
         url: &reqwest::Url,
-        token: &str,
+        token: &Bearer,
     ) -> Result<reqwest::Response, reqwest::Error> {
         let mut headers = request.headers.clone();
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         }
-        // Checked when the token was obtained; an invalid one is simply not sent.
-        if let Ok(value) = bearer(token) {
-            headers.insert(AUTHORIZATION, value);
-        }
+        headers.insert(AUTHORIZATION, token.header.clone());
         if request.experimental.is_some() {
             headers.insert(EXPERIMENTAL_HEADER, HeaderValue::from_static("true"));
         }
@@ -253,13 +227,6 @@ impl fmt::Debug for ApiClient {
             .field("configuration", &self.inner.configuration)
             .finish_non_exhaustive()
     }
-}
-
-/// `Bearer <token>`, marked sensitive.
-fn bearer(token: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// Percent-encodes `value` as one path segment: everything but `A-Z a-z 0-9 - . _ ~` is
