@@ -62,4 +62,28 @@ fn whole_upstream_document_lowers() {
         eprintln!("{w}");
     }
     eprintln!("types: {}", model.types.len());
+
+    // attributesHash says int32, but AccessRequestResponse's examples hold 2843118224 there:
+    // an i32 would make such a response undecodable.
+    let tracking = model
+        .types
+        .iter()
+        .find(|t| t.names.rust == "AccessRequestTracking")
+        .unwrap();
+    let TypeKind::Object(o) = &tracking.kind else {
+        panic!("AccessRequestTracking is an object")
+    };
+    let hash = o
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "attributesHash")
+        .unwrap();
+    assert_eq!(hash.ty, TypeRef::Primitive(Primitive::I64));
+    assert!(
+        model.warnings.iter().any(|w| w.contains("AccessRequestTracking")
+            && w.contains("attributesHash")
+            && w.contains("2843118224")),
+        "{:?}",
+        model.warnings
+    );
 }

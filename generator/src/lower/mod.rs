@@ -3,6 +3,7 @@
 pub mod names;
 mod operations;
 mod types;
+mod widen;
 
 use crate::error::Error;
 use crate::load::LoadedSpec;
@@ -48,10 +49,11 @@ pub fn lower(spec: &LoadedSpec, selection: &Selection) -> Result<Model, Error> {
     }
     let mut warnings: Vec<String> = spec.warnings.iter().map(|w| w.to_string()).collect();
     warnings.extend(types.warnings.iter().map(|w| format!("warning: {w}")));
-    let types = std::mem::take(&mut types.defs)
+    let mut types: Vec<TypeDef> = std::mem::take(&mut types.defs)
         .into_values()
         .flatten()
         .collect();
+    mark_response_types(&apis, &mut types);
     let servers = api
         .servers
         .iter()
@@ -77,7 +79,7 @@ pub fn lower(spec: &LoadedSpec, selection: &Selection) -> Result<Model, Error> {
             }
         })
         .collect();
-    Ok(Model {
+    let mut model = Model {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone(),
@@ -85,5 +87,55 @@ pub fn lower(spec: &LoadedSpec, selection: &Selection) -> Result<Model, Error> {
         apis,
         types,
         warnings,
-    })
+    };
+    let widened = widen::widen_overflowed_int32(&mut model);
+    model.warnings.extend(widened);
+    Ok(model)
+}
+
+/// Sets `in_responses` on every type a response body (or header) reaches.
+fn mark_response_types(apis: &[Api], types: &mut [TypeDef]) {
+    let index: std::collections::HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.names.rust.clone(), i))
+        .collect();
+    let mut stack: Vec<String> = Vec::new();
+    let push =
+        |t: &TypeRef, stack: &mut Vec<String>| t.for_each_named(&mut |id| stack.push(id.0.clone()));
+    for r in apis
+        .iter()
+        .flat_map(|a| &a.operations)
+        .flat_map(|o| &o.responses)
+    {
+        if let Some(b) = &r.body {
+            push(&b.ty, &mut stack);
+        }
+        for h in &r.headers {
+            push(&h.ty, &mut stack);
+        }
+    }
+    while let Some(name) = stack.pop() {
+        let Some(&i) = index.get(&name) else { continue };
+        if types[i].in_responses {
+            continue;
+        }
+        types[i].in_responses = true;
+        match &types[i].kind {
+            TypeKind::Object(o) => {
+                for t in o
+                    .fields
+                    .iter()
+                    .map(|f| &f.ty)
+                    .chain(&o.additional)
+                    .chain(&o.all_of)
+                {
+                    push(t, &mut stack);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| push(&v.ty, &mut stack)),
+            TypeKind::Alias(t) => push(t, &mut stack),
+            TypeKind::Enum(_) => {}
+        }
+    }
 }
