@@ -196,7 +196,8 @@ pub struct Pagination {
     pub count_param: Option<usize>,
     /// Item type of the returned array.
     pub item: TypeRef,
-    /// The maximum page size the spec allows (`maximum` of `limit`), or 250.
+    /// The page size asked for when the caller sets none: the `maximum` of `limit`, or 250 when
+    /// the spec gives none.
     pub max_limit: u64,
 }
 
@@ -243,6 +244,8 @@ pub struct Parameter {
     pub example: Option<Value>,
     pub deprecated: bool,
     pub array_style: ArrayStyle,
+    /// The schema's `maximum`, for numbers (e.g. the largest page a `limit` allows).
+    pub maximum: Option<f64>,
 }
 
 /// Wire formats of request and response bodies.
@@ -321,6 +324,8 @@ pub struct ResponseBody {
     pub content_type: String,
     pub media: MediaType,
     pub ty: TypeRef,
+    /// The schema accepts `null` at the top level (`nullable: true`): the body may be `null`.
+    pub nullable: bool,
     /// The response's example (`example`, or the first of `examples`), if any.
     pub example: Option<Value>,
 }
@@ -348,6 +353,9 @@ pub enum Primitive {
     Uuid,
     /// `format: binary`: raw bytes (file uploads and downloads).
     Binary,
+    /// `format: binary` as a property of a `multipart/form-data` body: a file part, with the
+    /// file's content and, optionally, its name and media type.
+    File,
     /// `format: byte`: base64 text.
     Byte,
     /// `format: int32`.
@@ -416,6 +424,9 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// `nullable: true` on the schema itself: every use of the type accepts `null`.
     pub nullable: bool,
+    /// A response body reaches this type (itself, or through fields, items, variants…). A type
+    /// that is only ever sent never has its read-only fields set by the caller.
+    pub in_responses: bool,
     pub kind: TypeKind,
 }
 
@@ -508,4 +519,8 @@ pub struct Discriminator {
     pub property: String,
     /// Discriminator value -> index into `variants`.
     pub mapping: Vec<(String, usize)>,
+    /// Rust variant of the forward-compatible catch-all (e.g. `Unknown`): an object whose
+    /// discriminator value maps to no alternative (a kind added after this client) is kept
+    /// there as sent. Unique among the union's variants.
+    pub unknown_variant: String,
 }

@@ -369,8 +369,9 @@ impl Resolver {
     }
 
     /// The deterministic component name of a file target: the root's name for it, else the
-    /// file's stem (plus the pointer's last token for a target inside a file); on a clash with
-    /// another target, qualified by the enclosing folders, then numbered.
+    /// file's stem (the pointer's last token for a target inside a file, qualified by the stem
+    /// when that is taken); on a clash with another target, qualified by the enclosing
+    /// folders, then numbered.
     fn name_for(&self, kind: Kind, target: &Target) -> String {
         if let Some(name) = self.preferred.get(&(kind, target.clone())) {
             return name.clone();
@@ -380,13 +381,15 @@ impl Resolver {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "Unnamed".to_string());
+        let taken = self.taken.get(&kind);
+        let free = |n: &str| taken.is_none_or(|t| !t.contains(n));
         let base = match pointer_tokens(pointer).last() {
             None => stem,
             Some(last) if pointer.starts_with("/components/") => last.clone(),
+            // Another pointer target takes its last token, or `stem_token` when that is taken.
+            Some(last) if free(last) => return last.clone(),
             Some(last) => format!("{stem}_{last}"),
         };
-        let taken = self.taken.get(&kind);
-        let free = |n: &str| taken.is_none_or(|t| !t.contains(n));
         if free(&base) {
             return base;
         }
@@ -490,6 +493,7 @@ impl Resolver {
             Kind::Schema => {
                 lenient::fix_schema(obj, ctx.file.as_ref(), &ctx.pointer, &mut self.warnings);
                 for key in ["properties", "patternProperties"] {
+                    keep_ref_descriptions(obj, key);
                     self.each_in_map(obj, key, ctx, Kind::Schema)?;
                 }
                 for key in ["allOf", "oneOf", "anyOf"] {
@@ -712,6 +716,27 @@ impl Resolver {
             Some((file, pointer)) => self.files[file].locate(&format!("{pointer}{rest}")),
             None => self.root.locate(&rest),
         }
+    }
+}
+
+/// A property written `{ $ref: …, description: … }` (as the real document does everywhere)
+/// becomes `{ allOf: [{ $ref: … }], description: … }`: OpenAPI 3.0 ignores a `$ref`'s siblings,
+/// so the description would be lost; an `allOf` of one reference is that type, described.
+/// (Other siblings stay ignored, as OpenAPI says.)
+fn keep_ref_descriptions(obj: &mut Map<String, Value>, key: &str) {
+    let Some(Value::Object(props)) = obj.get_mut(key) else {
+        return;
+    };
+    for prop in props.values_mut() {
+        let Value::Object(p) = prop else { continue };
+        if !p.contains_key("$ref") {
+            continue;
+        }
+        let Some(description) = p.remove("description") else {
+            continue;
+        };
+        let reference = p.remove("$ref").unwrap_or(Value::Null);
+        *prop = serde_json::json!({ "allOf": [{ "$ref": reference }], "description": description });
     }
 }
 

@@ -130,7 +130,7 @@ impl<'a> OperationLowerer<'a, '_> {
                 origin: porigin.clone(),
                 pointer: format!("{ppointer}/schema"),
             };
-            let (ty, default, schema_example) = match &d.format {
+            let (ty, default, schema_example, maximum) = match &d.format {
                 ParameterSchemaOrContent::Schema(s) => {
                     let sref = SRef::from(s);
                     let (default, example) = match s {
@@ -139,13 +139,14 @@ impl<'a> OperationLowerer<'a, '_> {
                         }
                         ReferenceOr::Reference { .. } => (None, None),
                     };
-                    (self.types.lower(sref, &hint), default, example)
+                    let maximum = self.types.maximum(sref);
+                    (self.types.lower(sref, &hint), default, example, maximum)
                 }
                 ParameterSchemaOrContent::Content(content) => {
                     let schema = content.values().next().and_then(|m| m.schema.as_ref());
                     match schema {
-                        Some(s) => (self.types.lower(SRef::from(s), &hint), None, None),
-                        None => (TypeRef::Primitive(Primitive::String), None, None),
+                        Some(s) => (self.types.lower(SRef::from(s), &hint), None, None, None),
+                        None => (TypeRef::Primitive(Primitive::String), None, None, None),
                     }
                 }
             };
@@ -165,6 +166,7 @@ impl<'a> OperationLowerer<'a, '_> {
                 example,
                 deprecated: d.deprecated.unwrap_or(false),
                 array_style,
+                maximum,
             });
         }
 
@@ -303,6 +305,7 @@ impl<'a> OperationLowerer<'a, '_> {
                         example: None,
                         deprecated: false,
                         array_style: ArrayStyle::Csv,
+                        maximum: None,
                     });
                     parameters.len() - 1
                 }
@@ -404,6 +407,9 @@ impl<'a> OperationLowerer<'a, '_> {
             Some(s) => self.types.lower(SRef::from(s), &hint),
             None => TypeRef::Any,
         };
+        if classify(content_type, &ty) == MediaType::Multipart {
+            self.types.file_parts(&ty);
+        }
         let base_name = match &ty {
             TypeRef::Named(TypeId(n)) => names::value_name(n),
             TypeRef::Array(inner) => match &**inner {
@@ -507,14 +513,18 @@ impl<'a> OperationLowerer<'a, '_> {
                     origin: rorigin.clone(),
                     pointer: format!("{rpointer}/content/{}/schema", escape(content_type)),
                 };
-                let ty = match &media.schema {
-                    Some(s) => self.types.lower(SRef::from(s), &hint),
-                    None => TypeRef::Any,
+                let (ty, nullable) = match &media.schema {
+                    Some(s) => (
+                        self.types.lower(SRef::from(s), &hint),
+                        self.types.nullable(SRef::from(s)),
+                    ),
+                    None => (TypeRef::Any, false),
                 };
                 ResponseBody {
                     content_type: content_type.to_string(),
                     media: classify(content_type, &ty),
                     ty,
+                    nullable,
                     example: self.media_example(media),
                 }
             });
@@ -629,11 +639,16 @@ fn pagination(op: &Operation) -> Option<Pagination> {
         TypeRef::Array(item) => (**item).clone(),
         _ => return None,
     };
+    // The largest page the spec allows; 250 (the API's usual maximum) when it says nothing.
+    let max_limit = match op.parameters[limit_param].maximum {
+        Some(m) if m >= 1.0 => m.floor().min(u32::MAX as f64) as u64,
+        _ => 250,
+    };
     Some(Pagination {
         limit_param,
         offset_param,
         count_param: find("count"),
         item,
-        max_limit: 250,
+        max_limit,
     })
 }

@@ -315,6 +315,43 @@ impl<'a> TypeLowerer<'a> {
                 && self.nullable(shape.all_of[0]))
     }
 
+    /// The binary properties of a multipart body's object are file parts
+    /// ([`Primitive::File`]), which carry a file name and media type besides the bytes.
+    pub fn file_parts(&mut self, body: &TypeRef) {
+        let TypeRef::Named(TypeId(name)) = body else {
+            return;
+        };
+        let Some(Some(def)) = self.defs.get_mut(name) else {
+            return;
+        };
+        let TypeKind::Object(o) = &mut def.kind else {
+            return;
+        };
+        for f in &mut o.fields {
+            match &mut f.ty {
+                TypeRef::Primitive(p @ Primitive::Binary) => *p = Primitive::File,
+                TypeRef::Array(item) if **item == TypeRef::Primitive(Primitive::Binary) => {
+                    **item = TypeRef::Primitive(Primitive::File)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The `maximum` of a number or integer schema (following refs).
+    pub fn maximum(&self, s: SRef<'a>) -> Option<f64> {
+        let schema = match s {
+            SRef::Ref(r) => self.component(r)?.1,
+            SRef::Item(s) => s,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Integer(t)) => t.maximum.map(|m| m as f64),
+            SchemaKind::Type(Type::Number(t)) => t.maximum,
+            SchemaKind::Any(a) => a.maximum,
+            _ => None,
+        }
+    }
+
     /// Lowers a schema use into a type reference, defining the named types it needs.
     pub fn lower(&mut self, s: SRef<'a>, hint: &Hint) -> TypeRef {
         match s {
@@ -363,6 +400,7 @@ impl<'a> TypeLowerer<'a> {
                     example: None,
                     deprecated: false,
                     nullable: false,
+                    in_responses: false,
                     kind: TypeKind::Alias(target),
                 }
             }
@@ -532,6 +570,7 @@ impl<'a> TypeLowerer<'a> {
             example,
             deprecated: shape.data.deprecated,
             nullable: shape.data.nullable || shape.enumeration.iter().any(Value::is_null),
+            in_responses: false,
             kind,
         }
     }
@@ -642,6 +681,10 @@ impl<'a> TypeLowerer<'a> {
             (UnionKind::OneOf, "oneOf", &shape.one_of)
         };
         let mut scope = Scope::new();
+        // The catch-all of a discriminated union.
+        if shape.data.discriminator.is_some() {
+            scope.reserve("Unknown");
+        }
         let mut variants = Vec::new();
         for (i, alt) in alternatives.iter().enumerate() {
             if is_null_alt(*alt) {
@@ -732,6 +775,7 @@ impl<'a> TypeLowerer<'a> {
             Discriminator {
                 property: d.property_name.clone(),
                 mapping,
+                unknown_variant: "Unknown".to_string(),
             }
         });
         UnionType {
@@ -759,11 +803,13 @@ impl<'a> TypeLowerer<'a> {
             let raw = match v {
                 Value::String(s) => names::variant_name(s, "Empty"),
                 Value::Number(n) => {
-                    let t = n.to_string();
-                    match t.strip_prefix('-') {
-                        Some(abs) => format!("ValueMinus{}", abs.replace('.', "_")),
-                        None => format!("Value{}", t.replace('.', "_")),
-                    }
+                    // `0.5` → `Value0_5`, `-2` → `ValueMinus2`, `1e-7` → `Value1eMinus7`.
+                    let t = n
+                        .to_string()
+                        .replace('.', "_")
+                        .replace('-', "Minus")
+                        .replace('+', "");
+                    format!("Value{t}")
                 }
                 Value::Bool(b) => names::variant_name(&b.to_string(), "Value"),
                 other => names::variant_name(&other.to_string(), "Value"),

@@ -266,7 +266,7 @@ impl OperationView {
             "(empty response body)".to_string()
         } else {
             let ty = surface::return_type(op);
-            type_cell(model, &surface::type_display(&ty), &ty, models, true)
+            type_cell(model, &surface::return_type_display(op), &ty, models, true)
         };
 
         let responses = op
@@ -532,6 +532,15 @@ impl VariantsView {
                     notes,
                 }
             })
+            .chain(u.discriminator.iter().map(|d| VariantRow {
+                variant: format!("**{}**", mdx::literal(&d.unknown_variant)),
+                ty: mdx::literal("serde_json::Value"),
+                description: format!(
+                    "An object whose {} this version of the client does not know, kept as sent.",
+                    mdx::code_span(&d.property, true)
+                ),
+                notes: "any other".to_string(),
+            }))
             .collect();
         VariantsView {
             intro,

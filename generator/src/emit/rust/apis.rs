@@ -394,7 +394,7 @@ fn operation(
     let ret_ty = if surface::returns_unit(op) {
         quote!(())
     } else {
-        ty(&surface::type_display(&ret))?
+        ty(&surface::return_type_display(op))?
     };
     let mut docs = vec![op.summary.clone(), op.description.clone()];
     let mut facts = format!("`{} {}`", op.method.as_str(), op.path);
@@ -441,18 +441,19 @@ fn operation(
                     .replace('\n', " ")
             )
         }))
-        .chain(has_params.then(|| {
-            format!(
-                "- `params`: optional parameters, see `{}`",
-                op.names.rust_params
-            )
-        }))
         .collect();
-    if !arg_docs.is_empty() {
+    if !arg_docs.is_empty() || has_params {
         docs.push(Some(format!("# Arguments\n{}", arg_docs.join("\n"))));
     }
     let docs: Vec<Option<&str>> = docs.iter().map(|d| d.as_deref()).collect();
-    let method_doc = doc_parts(&docs);
+    let mut method_doc = doc_parts(&docs);
+    // The generator's own line, last in the list: its intra-doc link is kept.
+    if has_params {
+        method_doc.extend(doc_raw(&format!(
+            "- `params`: optional parameters, see [`{}`]",
+            op.names.rust_params
+        )));
+    }
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
@@ -731,6 +732,8 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
         let n = ident(&f.rust_name);
         let wire = &f.wire_name;
         let binary = f.ty == TypeRef::Primitive(Primitive::Binary);
+        let file = f.ty == TypeRef::Primitive(Primitive::File);
+        let files = f.ty == TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::File)));
         let text = match &f.ty {
             TypeRef::Primitive(_) => true,
             TypeRef::Named(id) => {
@@ -740,7 +743,9 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
         };
         // `owned` is the field's value, `borrowed` a reference to it.
         let make = |owned: TokenStream, borrowed: TokenStream| {
-            if binary {
+            if file {
+                quote!(Part::upload(#wire, #owned.clone()))
+            } else if binary {
                 quote!(Part::file(#wire, #owned.clone()).file_name(#wire))
             } else if text {
                 quote!(Part::text(#wire, #borrowed))
@@ -748,6 +753,18 @@ fn multipart(model: &Model, body: &TypeRef) -> Result<TokenStream, Error> {
                 quote!(Part::json(#wire, #borrowed))
             }
         };
+        if files {
+            // A list of files: one part each, under the same name.
+            let each = quote!(for file in files { parts.push(Part::upload(#wire, file.clone())); });
+            pushes.push(match surface::field_shape(model, f) {
+                surface::FieldShape::Plain => quote!({ let files = &body.#n; #each }),
+                surface::FieldShape::Optional => quote!(if let Some(files) = &body.#n { #each }),
+                surface::FieldShape::OptionalNullable => {
+                    quote!(if let Some(Some(files)) = &body.#n { #each })
+                }
+            });
+            continue;
+        }
         match surface::field_shape(model, f) {
             surface::FieldShape::Plain => required.push(make(quote!(body.#n), quote!(&body.#n))),
             surface::FieldShape::Optional => {

@@ -14,6 +14,8 @@ use crate::model::*;
 struct Builder<'a> {
     model: &'a Model,
     used: BTreeSet<String>,
+    /// Whether the code names the runtime's `UploadFile`.
+    upload_file: bool,
     /// Types being built, to stop on recursive examples.
     active: HashSet<String>,
 }
@@ -27,6 +29,7 @@ impl<'a> Builder<'a> {
         Builder {
             model,
             used: BTreeSet::new(),
+            upload_file: false,
             active: HashSet::new(),
         }
     }
@@ -34,6 +37,10 @@ impl<'a> Builder<'a> {
     /// An expression of exactly type `ty` holding `v`, or None when the value does not fit.
     fn expr(&mut self, ty: &TypeRef, v: &Value) -> Option<String> {
         match ty {
+            TypeRef::Primitive(Primitive::File) => {
+                self.upload_file = true;
+                primitive(Primitive::File, v)
+            }
             TypeRef::Primitive(p) => primitive(*p, v),
             TypeRef::Array(inner) => {
                 let items = match v {
@@ -102,14 +109,15 @@ impl<'a> Builder<'a> {
         match &def.kind {
             TypeKind::Alias(inner) => self.expr(inner, v),
             TypeKind::Enum(e) => match e.base {
-                EnumBase::Number | EnumBase::Boolean => primitive(
-                    if e.base == EnumBase::Number {
-                        Primitive::F64
-                    } else {
-                        Primitive::Bool
-                    },
-                    v,
-                ),
+                EnumBase::Boolean => primitive(Primitive::Bool, v),
+                EnumBase::Number => {
+                    let n = v.as_f64()?;
+                    self.used.insert(name.clone());
+                    match e.values.iter().find(|ev| ev.wire.as_f64() == Some(n)) {
+                        Some(ev) => Some(format!("{name}::{}", ev.rust_variant)),
+                        None => Some(format!("{name}::from({})", primitive(Primitive::F64, v)?)),
+                    }
+                }
                 _ => {
                     self.used.insert(name.clone());
                     match e.values.iter().find(|ev| &ev.wire == v) {
@@ -175,11 +183,15 @@ impl<'a> Builder<'a> {
         obj: &serde_json::Map<String, Value>,
     ) -> Option<String> {
         let model = self.model;
+        let owner = model.type_def(&TypeId(name.to_string()))?;
         let mut args = Vec::new();
         let mut withs = Vec::new();
         for f in &o.fields {
             let value = obj.get(&f.wire_name);
             let shape = surface::field_shape(model, f);
+            if surface::set_by_server(model, owner, f) {
+                continue;
+            }
             match (shape, value) {
                 (FieldShape::Plain, Some(v)) => args.push(self.arg(&f.ty, v)?),
                 (FieldShape::Plain, None) => return None,
@@ -266,6 +278,9 @@ fn primitive(p: Primitive, v: &Value) -> Option<String> {
             Some(format!("{}.parse()?", lit(s)))
         }
         (Primitive::Binary, Value::String(s)) => Some(format!("{}.to_vec()", byte_lit(s))),
+        (Primitive::File, Value::String(s)) => {
+            Some(format!("UploadFile::new({}.to_vec())", byte_lit(s)))
+        }
         (Primitive::I32 | Primitive::I64, Value::Number(n)) if n.is_i64() || n.is_u64() => {
             Some(n.to_string())
         }
@@ -334,8 +349,41 @@ fn write_json(v: &Value, out: &mut String) {
 
 /// An example value for a type without one in the spec, so every example program compiles.
 fn fallback_value(model: &Model, ty: &TypeRef, name: &str) -> Value {
+    fallback_at(model, ty, name, 0)
+}
+
+fn fallback_at(model: &Model, ty: &TypeRef, name: &str, depth: usize) -> Value {
     if let Some(v) = assembled_example(model, ty, &mut HashSet::new()) {
         return v;
+    }
+    let def = match ty {
+        TypeRef::Named(id) if depth < 4 => model.type_def(id),
+        _ => None,
+    };
+    match def.map(|d| &d.kind) {
+        // The fields' examples, and a made-up value for each required field without one.
+        Some(TypeKind::Object(o)) => {
+            let mut map = serde_json::Map::new();
+            for f in &o.fields {
+                let v = f
+                    .example
+                    .clone()
+                    .or_else(|| assembled_example(model, &f.ty, &mut HashSet::new()))
+                    .or_else(|| {
+                        f.required
+                            .then(|| fallback_at(model, &f.ty, &f.wire_name, depth + 1))
+                    });
+                if let Some(v) = v {
+                    map.insert(f.wire_name.clone(), v);
+                }
+            }
+            return Value::Object(map);
+        }
+        Some(TypeKind::Alias(inner)) => return fallback_at(model, inner, name, depth + 1),
+        Some(TypeKind::Union(u)) if !u.variants.is_empty() => {
+            return fallback_at(model, &u.variants[0].ty, name, depth + 1)
+        }
+        _ => {}
     }
     match ty {
         TypeRef::Primitive(Primitive::I32 | Primitive::I64) => Value::from(1),
@@ -543,6 +591,9 @@ pub fn operation_example(model: &Model, api: &Api, op: &Operation) -> String {
     }
     imports.push("ApiClient".into());
     imports.push("Configuration".into());
+    if b.upload_file {
+        imports.push("UploadFile".into());
+    }
     let configuration = if op.experimental {
         "Configuration::from_env()?.with_experimental(true)"
     } else {
@@ -612,8 +663,13 @@ pub fn model_example(model: &Model, def: &TypeDef) -> Option<String> {
     } else {
         ("fn main() {", "")
     };
+    let uses = if b.upload_file {
+        format!("{{models::{uses}, UploadFile}}")
+    } else {
+        format!("models::{uses}")
+    };
     Some(format!(
-        "use sailpoint::v2024::models::{uses};\n\n{sig}\n    let {var}: {} = {expr};\n    println!(\"{{{var}:#?}}\");\n{ok}}}\n",
+        "use sailpoint::v2024::{uses};\n\n{sig}\n    let {var}: {} = {expr};\n    println!(\"{{{var}:#?}}\");\n{ok}}}\n",
         def.names.rust,
     ))
 }

@@ -231,7 +231,12 @@ pub fn model_file(model: &Model, facts: &ModelFacts, def: &TypeDef) -> Result<To
     {
         imports.hash_map = true;
     }
-    let uses = uses(&imports, "super", Some(&def.names.rust));
+    let mut uses = uses(&imports, "super", Some(&def.names.rust));
+    if imports.upload_file {
+        uses.extend(quote!(
+            use crate::v2024::UploadFile;
+        ));
+    }
     // The file's own code may name deprecated items; users of them still get the warning.
     let mentions_deprecated = def.deprecated
         || imports.models.iter().any(|m| {
@@ -303,6 +308,9 @@ fn object(
     name: &proc_macro2::Ident,
 ) -> Result<TokenStream, Error> {
     let owner = def.names.rust.as_str();
+    // A multipart body with file parts is sent part by part: `UploadFile` has no JSON form, so
+    // such a struct has no serde (nor `PartialEq`) derives.
+    let json = !o.fields.iter().any(|f| surface::is_file(&f.ty));
     let mut fields = Vec::new();
     let mut ctor_params = Vec::new();
     let mut ctor_inits = Vec::new();
@@ -318,7 +326,11 @@ fn object(
         if f.rust_name.trim_start_matches("r#") != wire {
             serde_args.push(quote!(rename = #wire));
         }
+        let by_server = surface::set_by_server(model, def, f);
         match shape {
+            FieldShape::Plain if by_server => {
+                serde_args.push(quote!(skip_serializing_if = "is_unset"));
+            }
             FieldShape::Plain => {}
             FieldShape::Optional if f.required => {}
             FieldShape::Optional => {
@@ -331,7 +343,7 @@ fn object(
                 serde_args.push(quote!(with = "crate::v2024::nullable"));
             }
         }
-        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let serde = (json && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let fdoc = field_doc(f);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         fields.push(quote! {
@@ -346,6 +358,9 @@ fn object(
         let plain = ty(&surface::type_display(&f.ty))?;
         let wrap_box = |v: TokenStream| if boxed { quote!(Box::new(#v)) } else { v };
         match shape {
+            FieldShape::Plain if by_server => {
+                ctor_inits.push(quote!(#fname: Default::default()));
+            }
             FieldShape::Plain => {
                 let (param_ty, conv) = into_param(&f.ty, &plain);
                 ctor_params.push(quote!(#fname: #param_ty));
@@ -393,14 +408,20 @@ fn object(
     }
     if let Some(add) = &o.additional {
         let t = ty(&format!("HashMap<String, {}>", surface::type_display(add)))?;
+        let flatten = json.then(|| quote!(#[serde(flatten)]));
         fields.push(quote! {
             /// Properties beyond the declared ones.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: #t,
         });
         ctor_inits.push(quote!(additional_properties: Default::default()));
     }
     let default = facts.defaultable.contains(owner).then(|| quote!(Default,));
+    let derives = if json {
+        quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, #default)])
+    };
     let ctor_doc = if ctor_docs.is_empty() {
         doc(&format!("A `{owner}` with every optional field unset."))
     } else {
@@ -419,8 +440,20 @@ fn object(
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
     let too_many = (ctor_params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let by_server = json
+        && o.fields
+            .iter()
+            .any(|f| surface::set_by_server(model, def, f));
+    let is_unset = by_server.then(|| {
+        quote! {
+            /// Whether a field the server sets still holds its default (and is not sent).
+            fn is_unset<T: Default + PartialEq>(value: &T) -> bool {
+                *value == T::default()
+            }
+        }
+    });
     Ok(quote! {
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #derives
         pub struct #name {
             #(#fields)*
         }
@@ -434,6 +467,8 @@ fn object(
             }
             #(#withs)*
         }
+
+        #is_unset
     })
 }
 
@@ -451,8 +486,8 @@ fn enumeration(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
     match e.base {
         EnumBase::String => string_enum(e, name),
         EnumBase::Integer => integer_enum(e, name),
-        // Number and boolean enums are rare and carry no names: keep the scalar.
-        EnumBase::Number => Ok(quote!(pub type #name = f64;)),
+        EnumBase::Number => number_enum(e, name),
+        // A boolean enum (one or both of `true`, `false`) is a `bool`.
         EnumBase::Boolean => Ok(quote!(pub type #name = bool;)),
     }
 }
@@ -596,6 +631,78 @@ fn integer_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, 
     })
 }
 
+/// An enum of numbers: named values, and any other number kept as sent. Floats have no `Eq`,
+/// so the values compare with `==` rather than by pattern.
+fn number_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, Error> {
+    let variants: Vec<_> = e
+        .values
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_variant))
+        .collect();
+    let wires: Vec<f64> = e.values.iter().filter_map(|v| v.wire.as_f64()).collect();
+    if wires.len() != variants.len() || wires.iter().any(|w| !w.is_finite()) {
+        return Err(Error::Emit {
+            what: name.to_string(),
+            message: "a number enum lists a value that is not a finite number".into(),
+        });
+    }
+    let docs = e.values.iter().map(|v| doc(&format!("`{}`", v.wire)));
+    let wires: Vec<proc_macro2::Literal> = wires
+        .iter()
+        .map(|w| proc_macro2::Literal::f64_unsuffixed(*w))
+        .collect();
+    Ok(quote! {
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub enum #name {
+            #(#docs #variants,)*
+            /// A value this version of the client does not know; kept as sent.
+            Unknown(f64),
+        }
+
+        impl #name {
+            /// Every value the spec lists.
+            pub const ALL: &'static [#name] = &[#(#name::#variants),*];
+
+            /// The value on the wire.
+            pub fn value(&self) -> f64 {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(value) => *value,
+                }
+            }
+        }
+
+        impl From<f64> for #name {
+            fn from(value: f64) -> Self {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|known| known.value() == value)
+                    .unwrap_or(Self::Unknown(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_f64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value))
+            }
+        }
+    })
+}
+
 /// The JSON kinds a type can decode from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -619,7 +726,7 @@ fn kinds(model: &Model, t: &TypeRef, depth: usize) -> Vec<Kind> {
             | Primitive::Date
             | Primitive::Uuid
             | Primitive::Byte => Kind::String,
-            Primitive::Binary => Kind::String,
+            Primitive::Binary | Primitive::File => Kind::String,
             Primitive::I32 | Primitive::I64 => Kind::Integer,
             Primitive::F32 | Primitive::F64 => Kind::Number,
             Primitive::Bool => Kind::Bool,
@@ -680,6 +787,17 @@ fn union(
         types.push((vname, t, boxed));
     }
 
+    if let Some(d) = &u.discriminator {
+        let unknown = format_ident!("{}", d.unknown_variant);
+        let vdoc = doc(&format!(
+            "An object whose `{}` this version of the client does not know; kept as sent.",
+            d.property
+        ));
+        variants.push(quote!(#vdoc #unknown(serde_json::Value),));
+        ser_arms
+            .push(quote!(Self::#unknown(value) => serde::Serialize::serialize(value, serializer),));
+    }
+
     // Decoding: by discriminator when there is one, else by the JSON value's kind, trying the
     // alternatives that can hold that kind in the order the spec lists them.
     let decode = if let Some(d) = &u.discriminator {
@@ -689,11 +807,12 @@ fn union(
             let wrap = if *boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
             quote!(Some(#value) => serde_json::from_value::<#t>(value).map(#wrap).map_err(|e| e.to_string()),)
         });
+        let unknown = format_ident!("{}", d.unknown_variant);
         quote! {
             let tag = value.get(#prop).and_then(serde_json::Value::as_str).map(ToString::to_string);
             match tag.as_deref() {
                 #(#arms)*
-                Some(other) => Err(format!("unknown {} {:?}", #prop, other)),
+                Some(_) => Ok(Self::#unknown(value)),
                 None => Err(format!("missing {}", #prop)),
             }
         }

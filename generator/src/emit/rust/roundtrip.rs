@@ -150,10 +150,22 @@ pub fn tests(model: &Model, facts: &ModelFacts) -> Result<TokenStream, Error> {
     let mut fns = Vec::new();
     let cases = cases(model, facts);
     let mut imports = surface::Imports::default();
+    // A multipart body with files has no JSON form to round-trip.
+    let cases: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| !surface::holds_files(model, &c.ty))
+        .collect();
     for case in &cases {
         imports.add(&case.ty);
     }
     let uses = super::tokens::uses(&imports, "sailpoint::v2024::models", None);
+    if cases.is_empty() {
+        // Nothing to check: the helpers below would be dead code.
+        return Ok(quote! {
+            //! Every example in the spec decodes into its type and encodes back to the same JSON
+            //! (this document has none).
+        });
+    }
     for case in cases {
         let name = format_ident!("{}", case.name);
         let t = ty(&surface::type_display(&case.ty))?;

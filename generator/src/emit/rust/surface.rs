@@ -22,6 +22,7 @@ fn primitive(p: Primitive) -> &'static str {
         Primitive::DateTime => "DateTime<Utc>",
         Primitive::Date => "NaiveDate",
         Primitive::Binary => "Vec<u8>",
+        Primitive::File => "UploadFile",
         Primitive::I32 => "i32",
         Primitive::I64 => "i64",
         Primitive::F32 => "f32",
@@ -47,6 +48,40 @@ pub fn field_shape(model: &Model, field: &Field) -> FieldShape {
         (true, false) => FieldShape::Plain,
         (false, true) => FieldShape::OptionalNullable,
         _ => FieldShape::Optional,
+    }
+}
+
+/// Whether a field is left out of its struct's constructor: a required read-only field of a
+/// type that is only ever sent. The server assigns it, so the caller has nothing to give; the
+/// struct starts with the type's default and does not send the field while it holds that.
+/// (Decoding still requires it, and a type that responses use keeps it as an argument.)
+pub fn set_by_server(model: &Model, owner: &TypeDef, field: &Field) -> bool {
+    field.read_only
+        && !owner.in_responses
+        && field_shape(model, field) == FieldShape::Plain
+        && !matches!(field.ty, TypeRef::Named(_))
+}
+
+/// Whether a type is an object holding file parts ([`Primitive::File`]): a multipart body,
+/// sent part by part, never as JSON (`UploadFile` has no serde form).
+pub fn holds_files(model: &Model, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => match model.type_def(id).map(|d| &d.kind) {
+            Some(TypeKind::Object(o)) => o.fields.iter().any(|f| is_file(&f.ty)),
+            Some(TypeKind::Alias(inner)) => holds_files(model, inner),
+            _ => false,
+        },
+        TypeRef::Array(inner) => holds_files(model, inner),
+        _ => false,
+    }
+}
+
+/// A file part, or a list of them.
+pub fn is_file(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(Primitive::File) => true,
+        TypeRef::Array(inner) => is_file(inner),
+        _ => false,
     }
 }
 
@@ -114,6 +149,24 @@ pub fn return_type(op: &Operation) -> TypeRef {
     }
 }
 
+/// Whether the method returns `Option<T>`: the success body is JSON whose schema is nullable
+/// at the top level, so `null` is a valid answer.
+pub fn returns_option(op: &Operation) -> bool {
+    op.success()
+        .and_then(|r| r.body.as_ref())
+        .is_some_and(|b| b.nullable && matches!(b.media, MediaType::Json | MediaType::JsonPatch))
+}
+
+/// The Rust type a successful call yields, e.g. `AuthUser`, `Option<MaybeOwner>`, `()`.
+pub fn return_type_display(op: &Operation) -> String {
+    let inner = type_display(&return_type(op));
+    if returns_option(op) {
+        format!("Option<{inner}>")
+    } else {
+        inner
+    }
+}
+
 /// The unit type, for operations whose success has no body (shown as `()`).
 fn unit() -> TypeRef {
     TypeRef::Named(TypeId("()".to_string()))
@@ -127,7 +180,7 @@ pub fn returns_unit(op: &Operation) -> bool {
 pub fn return_display(op: &Operation) -> String {
     format!(
         "Result<{}, Error<{}>>",
-        type_display(&return_type(op)),
+        return_type_display(op),
         op.names.rust_error
     )
 }
@@ -140,6 +193,8 @@ pub struct Imports {
     pub hash_map: bool,
     pub date_time: bool,
     pub naive_date: bool,
+    /// The runtime's `UploadFile` (not a model: it lives in `crate::v2024`).
+    pub upload_file: bool,
 }
 
 impl Imports {
@@ -147,6 +202,7 @@ impl Imports {
         match ty {
             TypeRef::Primitive(Primitive::DateTime) => self.date_time = true,
             TypeRef::Primitive(Primitive::Date) => self.naive_date = true,
+            TypeRef::Primitive(Primitive::File) => self.upload_file = true,
             TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => {}
             TypeRef::Named(TypeId(n)) => {
                 if n != "()" {
