@@ -80,9 +80,12 @@ fn whole_upstream_document_lowers() {
         .unwrap();
     assert_eq!(hash.ty, TypeRef::Primitive(Primitive::I64));
     assert!(
-        model.warnings.iter().any(|w| w.contains("AccessRequestTracking")
-            && w.contains("attributesHash")
-            && w.contains("2843118224")),
+        model
+            .warnings
+            .iter()
+            .any(|w| w.contains("AccessRequestTracking")
+                && w.contains("attributesHash")
+                && w.contains("2843118224")),
         "{:?}",
         model.warnings
     );

@@ -101,7 +101,7 @@ pub fn run(args: &FullArgs) -> Result<ExitCode> {
     for (what, path) in [("--spec", &args.spec), ("--bundled", &args.bundled)] {
         if !path.is_file() {
             bail!(
-                "{what} {} is missing: `cargo xtask full` (and `cargo xtask test --full`) \
+                "{what} {} is missing: `cargo xtask full` (and `cargo xtask test`) \
                  need SailPoint's api-specs checked out at ../shared/upstream",
                 path.display()
             );

@@ -18,6 +18,9 @@ struct Builder<'a> {
     upload_file: bool,
     /// Types being built, to stop on recursive examples.
     active: HashSet<String>,
+    /// Leave out an optional field whose example does not fit its type, instead of failing:
+    /// for types that serde cannot build instead (they hold files).
+    skip_misfits: bool,
 }
 
 fn lit(s: &str) -> String {
@@ -31,6 +34,7 @@ impl<'a> Builder<'a> {
             used: BTreeSet::new(),
             upload_file: false,
             active: HashSet::new(),
+            skip_misfits: false,
         }
     }
 
@@ -204,7 +208,12 @@ impl<'a> Builder<'a> {
                     if f.deprecated {
                         continue;
                     }
-                    let arg = self.arg(&f.ty, v)?;
+                    let Some(arg) = self.arg(&f.ty, v) else {
+                        if self.skip_misfits {
+                            continue;
+                        }
+                        return None;
+                    };
                     withs.push(format!(
                         ".with_{}({arg})",
                         f.rust_name.trim_start_matches("r#")
@@ -397,19 +406,27 @@ fn fallback_at(model: &Model, ty: &TypeRef, name: &str, depth: usize) -> Value {
     }
 }
 
-/// A `let` binding of an example value with its type; None when only serde can build it.
+/// The expression of a `let` binding of an example value: built with the crate's API, or by
+/// serde from the JSON when the value does not fit that API (a spec example off its schema).
 fn binding(b: &mut Builder, ty: &TypeRef, v: &Value) -> String {
-    match b.expr(ty, v) {
-        Some(e) => e,
-        None => {
-            b.note_types(ty);
-            format!(
-                "serde_json::from_value::<{}>(serde_json::json!({}))?",
-                surface::type_display(ty),
-                json_literal(v)
-            )
+    if let Some(e) = b.expr(ty, v) {
+        return e;
+    }
+    if surface::holds_files(b.model, ty) {
+        // No serde form to fall back on: build what fits.
+        b.skip_misfits = true;
+        let built = b.expr(ty, v);
+        b.skip_misfits = false;
+        if let Some(e) = built {
+            return e;
         }
     }
+    b.note_types(ty);
+    format!(
+        "serde_json::from_value::<{}>(serde_json::json!({}))?",
+        surface::type_display(ty),
+        json_literal(v)
+    )
 }
 
 /// The first line of a description as a comment line above a binding.
