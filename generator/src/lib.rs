@@ -49,6 +49,11 @@ pub struct Generation {
 /// The tag the default job generates.
 pub const DEFAULT_TAG: &str = "Auth Users";
 
+/// The emitted client crate's package name (also its folder under the output).
+pub const CRATE_NAME: &str = "sailpoint";
+/// The emitted client crate's version.
+pub const CRATE_VERSION: &str = "0.1.0";
+
 /// Runs the whole pipeline in memory.
 pub fn generate(options: &Options) -> Result<Generation, Error> {
     let mut timings = Timings::default();

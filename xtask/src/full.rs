@@ -9,7 +9,7 @@
 //!    tags → API structs, methods, parameter names and Rust types, bodies, return and error
 //!    types. Named types are matched by structure, so an inline type named differently in the
 //!    two documents is fine when everything else is the same;
-//! 3. `cargo clippy --all-targets -- -D warnings` on the crate;
+//! 3. `cargo fmt --check` and `cargo clippy --all-targets -- -D warnings` on the crate;
 //! 4. `RUSTDOCFLAGS="-D warnings" cargo doc --no-deps` (broken intra-doc links fail);
 //! 5. every ```rust block of the generated docs, one module per block, in a crate of its own
 //!    (`target/full-sdk/doc-examples`), built with `cargo build`.
@@ -188,6 +188,14 @@ pub fn run(args: &FullArgs) -> Result<ExitCode> {
 
     if !args.surface_only {
         let krate = out.join("sailpoint");
+        steps.push(cargo_step(
+            "fmt --check",
+            &krate,
+            &target,
+            &logs.join("fmt.log"),
+            &["fmt", "--check"],
+            &[],
+        )?);
         steps.push(cargo_step(
             "clippy --all-targets -D warnings",
             &krate,

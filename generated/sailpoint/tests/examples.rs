@@ -3,12 +3,6 @@
 //! Every example in the spec decodes into its type and encodes back to the same JSON.
 //! Date-times compare as instants and numbers as numbers: `…00.000Z` and `…00Z` are equal.
 
-use sailpoint::v2024::models::{
-    AuthUser, AuthUserCapability, ErrorMessageDto, ErrorResponseDto, JsonPatchOperation,
-    JsonPatchOperationOp, JsonPatchOperationValue, JsonPatchOperationValueArrayItem, LocaleOrigin,
-    Response401, Response429,
-};
-
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(example: &str) {
     let expected: serde_json::Value = serde_json::from_str(example).expect("the example is JSON");
     let decoded: T = serde_json::from_value(expected.clone())
@@ -38,154 +32,247 @@ fn normalize(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Types of the `auth-users` feature.
 #[cfg(feature = "auth-users")]
-#[test]
-fn auth_user_property_examples() {
-    round_trip::<
-        AuthUser,
-    >(
-        "{\n  \"tenant\": \"test-tenant\",\n  \"id\": \"2c91808458ae7a4f0158b1bbf8af0628\",\n  \"uid\": \"will.smith\",\n  \"profile\": \"2c91808458ae7a4f0158b1bbf8af0756\",\n  \"identificationNumber\": \"19-5588452\",\n  \"email\": \"william.smith@example.com\",\n  \"phone\": \"5555555555\",\n  \"workPhone\": \"5555555555\",\n  \"personalEmail\": \"william.smith@example.com\",\n  \"firstname\": \"Will\",\n  \"lastname\": \"Smith\",\n  \"displayName\": \"Will Smith\",\n  \"alias\": \"will.smith\",\n  \"lastPasswordChangeDate\": \"2021-03-08T22:37:33.901Z\",\n  \"lastLoginTimestamp\": 1656327185832,\n  \"currentLoginTimestamp\": 1656327185832,\n  \"lastUnlockTimestamp\": \"2021-03-08T22:37:33.901Z\",\n  \"capabilities\": [\n    \"ORG_ADMIN\"\n  ]\n}",
-    );
-}
+mod auth_users {
+    use super::round_trip;
+    use sailpoint::v2024::models::{
+        AuthUser, AuthUserCapability, ErrorMessageDto, ErrorResponseDto, JsonPatchOperation,
+        JsonPatchOperationOp, JsonPatchOperationValue, JsonPatchOperationValueArrayItem,
+        LocaleOrigin, Response401, Response429,
+    };
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn auth_user_capability_schema_example() {
-    round_trip::<AuthUserCapability>("\"ORG_ADMIN\"");
-}
+    #[test]
+    fn auth_user_property_examples() {
+        round_trip::<AuthUser>(
+            r#"{
+  "tenant": "test-tenant",
+  "id": "2c91808458ae7a4f0158b1bbf8af0628",
+  "uid": "will.smith",
+  "profile": "2c91808458ae7a4f0158b1bbf8af0756",
+  "identificationNumber": "19-5588452",
+  "email": "william.smith@example.com",
+  "phone": "5555555555",
+  "workPhone": "5555555555",
+  "personalEmail": "william.smith@example.com",
+  "firstname": "Will",
+  "lastname": "Smith",
+  "displayName": "Will Smith",
+  "alias": "will.smith",
+  "lastPasswordChangeDate": "2021-03-08T22:37:33.901Z",
+  "lastLoginTimestamp": 1656327185832,
+  "currentLoginTimestamp": 1656327185832,
+  "lastUnlockTimestamp": "2021-03-08T22:37:33.901Z",
+  "capabilities": [
+    "ORG_ADMIN"
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn error_message_dto_property_examples() {
-    round_trip::<
-        ErrorMessageDto,
-    >(
-        "{\n  \"locale\": \"en-US\",\n  \"localeOrigin\": \"DEFAULT\",\n  \"text\": \"The request was syntactically correct but its content is semantically invalid.\"\n}",
-    );
-}
+    #[test]
+    fn auth_user_capability_schema_example() {
+        round_trip::<AuthUserCapability>(r#""ORG_ADMIN""#);
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn error_response_dto_property_examples() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"400.1 Bad Request Content\",\n  \"trackingId\": \"e7eab60924f64aa284175b9fa3309599\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The request was syntactically correct but its content is semantically invalid.\"\n    }\n  ],\n  \"causes\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The request was syntactically correct but its content is semantically invalid.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn error_message_dto_property_examples() {
+        round_trip::<ErrorMessageDto>(
+            r#"{
+  "locale": "en-US",
+  "localeOrigin": "DEFAULT",
+  "text": "The request was syntactically correct but its content is semantically invalid."
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn json_patch_operation_property_examples() {
-    round_trip::<
-        JsonPatchOperation,
-    >(
-        "{\n  \"op\": \"replace\",\n  \"path\": \"/description\",\n  \"value\": \"New description\"\n}",
-    );
-}
+    #[test]
+    fn error_response_dto_property_examples() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "400.1 Bad Request Content",
+  "trackingId": "e7eab60924f64aa284175b9fa3309599",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The request was syntactically correct but its content is semantically invalid."
+    }
+  ],
+  "causes": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The request was syntactically correct but its content is semantically invalid."
+    }
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn json_patch_operation_op_schema_example() {
-    round_trip::<JsonPatchOperationOp>("\"replace\"");
-}
+    #[test]
+    fn json_patch_operation_property_examples() {
+        round_trip::<JsonPatchOperation>(
+            r#"{
+  "op": "replace",
+  "path": "/description",
+  "value": "New description"
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn json_patch_operation_value_schema_example() {
-    round_trip::<JsonPatchOperationValue>("\"New description\"");
-}
+    #[test]
+    fn json_patch_operation_op_schema_example() {
+        round_trip::<JsonPatchOperationOp>(r#""replace""#);
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn json_patch_operation_value_array_item_schema_example() {
-    round_trip::<JsonPatchOperationValueArrayItem>("\"001\"");
-}
+    #[test]
+    fn json_patch_operation_value_schema_example() {
+        round_trip::<JsonPatchOperationValue>(r#""New description""#);
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn locale_origin_schema_example() {
-    round_trip::<LocaleOrigin>("\"DEFAULT\"");
-}
+    #[test]
+    fn json_patch_operation_value_array_item_schema_example() {
+        round_trip::<JsonPatchOperationValueArrayItem>(r#""001""#);
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn response401_property_examples() {
-    round_trip::<Response401>("{\n  \"error\": \"JWT validation failed: JWT is expired\"\n}");
-}
+    #[test]
+    fn locale_origin_schema_example() {
+        round_trip::<LocaleOrigin>(r#""DEFAULT""#);
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn response429_property_examples() {
-    round_trip::<Response429>("{\n  \"message\": \" Rate Limit Exceeded \"\n}");
-}
+    #[test]
+    fn response401_property_examples() {
+        round_trip::<Response401>(
+            r#"{
+  "error": "JWT validation failed: JWT is expired"
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn get_auth_user_403_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"403 Forbidden\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The server understood the request but refuses to authorize it.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn response429_property_examples() {
+        round_trip::<Response429>(
+            r#"{
+  "message": " Rate Limit Exceeded "
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn get_auth_user_404_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"404 Not found\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The server did not find a current representation for the target resource.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn get_auth_user_403_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "403 Forbidden",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The server understood the request but refuses to authorize it."
+    }
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn get_auth_user_500_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"500.0 Internal Fault\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"An internal fault occurred.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn get_auth_user_404_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "404 Not found",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The server did not find a current representation for the target resource."
+    }
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn patch_auth_user_request_example() {
-    round_trip::<
-        Vec<JsonPatchOperation>,
-    >(
-        "[\n  {\n    \"op\": \"replace\",\n    \"path\": \"/capabilities\",\n    \"value\": [\n      \"ORG_ADMIN\"\n    ]\n  }\n]",
-    );
-}
+    #[test]
+    fn get_auth_user_500_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "500.0 Internal Fault",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "An internal fault occurred."
+    }
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn patch_auth_user_403_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"403 Forbidden\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The server understood the request but refuses to authorize it.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn patch_auth_user_request_example() {
+        round_trip::<Vec<JsonPatchOperation>>(
+            r#"[
+  {
+    "op": "replace",
+    "path": "/capabilities",
+    "value": [
+      "ORG_ADMIN"
+    ]
+  }
+]"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn patch_auth_user_404_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"404 Not found\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"The server did not find a current representation for the target resource.\"\n    }\n  ]\n}",
-    );
-}
+    #[test]
+    fn patch_auth_user_403_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "403 Forbidden",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The server understood the request but refuses to authorize it."
+    }
+  ]
+}"#,
+        );
+    }
 
-#[cfg(feature = "auth-users")]
-#[test]
-fn patch_auth_user_500_response_example() {
-    round_trip::<
-        ErrorResponseDto,
-    >(
-        "{\n  \"detailCode\": \"500.0 Internal Fault\",\n  \"trackingId\": \"b21b1f7ce4da4d639f2c62a57171b427\",\n  \"messages\": [\n    {\n      \"locale\": \"en-US\",\n      \"localeOrigin\": \"DEFAULT\",\n      \"text\": \"An internal fault occurred.\"\n    }\n  ]\n}",
-    );
+    #[test]
+    fn patch_auth_user_404_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "404 Not found",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "The server did not find a current representation for the target resource."
+    }
+  ]
+}"#,
+        );
+    }
+
+    #[test]
+    fn patch_auth_user_500_response_example() {
+        round_trip::<ErrorResponseDto>(
+            r#"{
+  "detailCode": "500.0 Internal Fault",
+  "trackingId": "b21b1f7ce4da4d639f2c62a57171b427",
+  "messages": [
+    {
+      "locale": "en-US",
+      "localeOrigin": "DEFAULT",
+      "text": "An internal fault occurred."
+    }
+  ]
+}"#,
+        );
+    }
 }

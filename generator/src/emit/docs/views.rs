@@ -559,6 +559,11 @@ pub struct MethodsIndex {
     pub front: FrontMatter,
     /// `V2024`.
     pub version_title: String,
+    /// The client crate's package name and version, for the `Cargo.toml` lines.
+    pub crate_name: &'static str,
+    pub crate_version: &'static str,
+    /// The first API's cargo feature, for the example of enabling only some APIs.
+    pub first_feature: Option<String>,
     pub entries: Vec<IndexEntry>,
 }
 
@@ -597,6 +602,9 @@ impl MethodsIndex {
         MethodsIndex {
             front: FrontMatter::index(model, "methods", "Methods"),
             version_title: capitalized(&model.version),
+            crate_name: crate::CRATE_NAME,
+            crate_version: crate::CRATE_VERSION,
+            first_feature: model.apis.first().map(|a| a.names.feature.clone()),
             entries: model
                 .apis
                 .iter()

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
@@ -18,8 +19,22 @@ struct Case {
     name: String,
     ty: TypeRef,
     json: Value,
-    /// The features the type needs.
-    cfg: TokenStream,
+    /// The features that enable the type (any one of them does).
+    features: Vec<String>,
+}
+
+/// `text` as a raw string literal (`r#"…"#`), so that the JSON reads as JSON in the test.
+fn raw_string(text: &str) -> Result<TokenStream, Error> {
+    let mut hashes = "#".to_string();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .map_err(|e| Error::Emit {
+            what: "a round-trip test".into(),
+            message: format!("the example is not a raw string literal: {e}"),
+        })
 }
 
 /// The spec's own example of a type, or one assembled from its fields' examples.
@@ -81,7 +96,11 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
     let cfg_of = |t: &TypeRef| {
         let mut names = Vec::new();
         t.for_each_named(&mut |id| names.push(id.0.clone()));
-        names.first().map(|n| facts.cfg(n)).unwrap_or_default()
+        names
+            .first()
+            .and_then(|n| facts.features.get(n))
+            .map(|f| f.iter().cloned().collect())
+            .unwrap_or_default()
     };
     for def in &model.types {
         let t = TypeRef::Named(TypeId(def.names.rust.clone()));
@@ -93,7 +112,7 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
                 ),
                 ty: t.clone(),
                 json: e.clone(),
-                cfg: cfg_of(&t),
+                features: cfg_of(&t),
             });
         }
         if let TypeKind::Object(o) = &def.kind {
@@ -106,7 +125,7 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
                     ),
                     ty: t.clone(),
                     json: e,
-                    cfg: cfg_of(&t),
+                    features: cfg_of(&t),
                 });
             }
         }
@@ -123,7 +142,7 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
                         name: format!("{fname}_request_example"),
                         ty: b.ty.clone(),
                         json: e.clone(),
-                        cfg: cfg_of(&b.ty),
+                        features: cfg_of(&b.ty),
                     });
                 }
             }
@@ -137,7 +156,7 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
                         ),
                         ty: b.ty.clone(),
                         json: e.clone(),
-                        cfg: cfg_of(&b.ty),
+                        features: cfg_of(&b.ty),
                     });
                 }
             }
@@ -147,18 +166,11 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
 }
 
 pub fn tests(model: &Model, facts: &ModelFacts) -> Result<TokenStream, Error> {
-    let mut fns = Vec::new();
-    let cases = cases(model, facts);
-    let mut imports = surface::Imports::default();
     // A multipart body with files has no JSON form to round-trip.
-    let cases: Vec<Case> = cases
+    let cases: Vec<Case> = cases(model, facts)
         .into_iter()
         .filter(|c| !surface::holds_files(model, &c.ty))
         .collect();
-    for case in &cases {
-        imports.add(&case.ty);
-    }
-    let uses = super::tokens::uses(&imports, "sailpoint::v2024::models", None);
     if cases.is_empty() {
         // Nothing to check: the helpers below would be dead code.
         return Ok(quote! {
@@ -166,24 +178,77 @@ pub fn tests(model: &Model, facts: &ModelFacts) -> Result<TokenStream, Error> {
             //! (this document has none).
         });
     }
+    // One module per set of features, under one `cfg`: a crate built with some features
+    // compiles only the tests (and imports) of the types it has, and the cfg is written once.
+    let mut groups: Vec<(Vec<String>, Vec<Case>)> = Vec::new();
     for case in cases {
-        let name = format_ident!("{}", case.name);
-        let t = ty(&surface::type_display(&case.ty))?;
-        let json = serde_json::to_string_pretty(&case.json).unwrap_or_default();
-        let cfg = case.cfg;
-        fns.push(quote! {
+        match groups.iter_mut().find(|(f, _)| *f == case.features) {
+            Some((_, members)) => members.push(case),
+            None => groups.push((case.features.clone(), vec![case])),
+        }
+    }
+    let mut modules = Vec::new();
+    let mut shared = 0;
+    for (features, cases) in groups {
+        let (name, cfg, doc) = match features.as_slice() {
+            [] => (
+                "every_build".to_string(),
+                quote!(),
+                "Types every build has.".to_string(),
+            ),
+            [one] => (
+                one.to_snake_case(),
+                quote!(#[cfg(feature = #one)]),
+                format!("Types of the `{one}` feature."),
+            ),
+            many => {
+                shared += 1;
+                (
+                    format!("shared_{shared}"),
+                    quote!(#[cfg(any(#(feature = #many),*))]),
+                    format!(
+                        "Types that any of these features has: {}.",
+                        many.iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            }
+        };
+        let mut imports = surface::Imports::default();
+        for case in &cases {
+            imports.add(&case.ty);
+        }
+        let uses = super::tokens::uses(&imports, "sailpoint::v2024::models", None);
+        let mut fns = Vec::new();
+        for case in cases {
+            let name = format_ident!("{}", case.name);
+            let t = ty(&surface::type_display(&case.ty))?;
+            let json = raw_string(&serde_json::to_string_pretty(&case.json).unwrap_or_default())?;
+            fns.push(quote! {
+                #[test]
+                fn #name() {
+                    round_trip::<#t>(#json);
+                }
+            });
+        }
+        let module = format_ident!("{}", name);
+        let doc = super::tokens::doc(&doc);
+        modules.push(quote! {
+            #doc
             #cfg
-            #[test]
-            fn #name() {
-                round_trip::<#t>(#json);
+            mod #module {
+                use super::round_trip;
+                #uses
+
+                #(#fns)*
             }
         });
     }
     Ok(quote! {
         //! Every example in the spec decodes into its type and encodes back to the same JSON.
         //! Date-times compare as instants and numbers as numbers: `…00.000Z` and `…00Z` are equal.
-
-        #uses
 
         fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(example: &str) {
             let expected: serde_json::Value = serde_json::from_str(example).expect("the example is JSON");
@@ -207,6 +272,6 @@ pub fn tests(model: &Model, facts: &ModelFacts) -> Result<TokenStream, Error> {
             }
         }
 
-        #(#fns)*
+        #(#modules)*
     })
 }

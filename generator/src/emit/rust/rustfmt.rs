@@ -1,11 +1,107 @@
 //! A last pass of `rustfmt` over the emitted crate, so that `cargo fmt --check` passes on it:
 //! prettyplease lays code out readably but not exactly as rustfmt would (it wraps at 89 columns).
+//!
+//! rustfmt is single-threaded and given `lib.rs` it formats the whole crate in one process. So
+//! the files that declare out-of-line modules (`lib.rs`, the `mod.rs` files) are formatted
+//! through stdin, where rustfmt does not follow `mod` items, and all the other files are split
+//! into one batch per core, formatted by parallel rustfmt processes.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use crate::error::Error;
 use crate::output::FileSet;
+
+/// rustfmt run in `dir` (the staging folder), so that stdin and file input find the same
+/// (default) configuration, not a `rustfmt.toml` of wherever the generator runs.
+fn rustfmt(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()));
+    command.args(["--edition", "2021"]).current_dir(dir);
+    command
+}
+
+fn failed(message: String) -> Error {
+    Error::Emit {
+        what: "the rustfmt pass".into(),
+        message,
+    }
+}
+
+fn cannot_run(e: std::io::Error) -> Error {
+    failed(format!(
+        "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
+    ))
+}
+
+/// Whether `text` declares a module in another file (`mod x;`), which rustfmt would follow.
+fn declares_file_modules(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let line = line
+            .strip_prefix("pub(crate) ")
+            .or_else(|| line.strip_prefix("pub "))
+            .unwrap_or(line);
+        line.strip_prefix("mod ")
+            .is_some_and(|rest| rest.trim_end().ends_with(';'))
+    })
+}
+
+/// Formats `text` through rustfmt's stdin.
+fn format_stdin(dir: &Path, text: &str, path: &Path) -> Result<String, Error> {
+    let mut child = rustfmt(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(cannot_run)?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| failed("rustfmt has no stdin".into()))?;
+    let input = text.to_owned();
+    // Written from another thread: rustfmt may fill its stdout pipe before reading all input.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().map_err(cannot_run)?;
+    let written = writer
+        .join()
+        .map_err(|_| failed("writing to rustfmt panicked".into()))?;
+    if !out.status.success() {
+        return Err(failed(format!(
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    written.map_err(|e| failed(format!("writing {} to rustfmt: {e}", path.display())))?;
+    String::from_utf8(out.stdout).map_err(|e| failed(format!("{}: {e}", path.display())))
+}
+
+/// Formats the files at `paths` in place with one rustfmt process.
+fn format_paths(dir: &Path, paths: &[PathBuf]) -> Result<(), Error> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let out = rustfmt(dir).args(paths).output().map_err(cannot_run)?;
+    if !out.status.success() {
+        return Err(failed(String::from_utf8_lossy(&out.stderr).into_owned()));
+    }
+    Ok(())
+}
+
+/// Splits `paths` into `n` batches of about equal total size (largest first, each to the
+/// lightest batch).
+fn batches(mut paths: Vec<(PathBuf, usize)>, n: usize) -> Vec<Vec<PathBuf>> {
+    paths.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out: Vec<(usize, Vec<PathBuf>)> = vec![(0, Vec::new()); n.max(1)];
+    for (path, size) in paths {
+        if let Some(lightest) = out.iter_mut().min_by_key(|(total, _)| *total) {
+            lightest.0 += size;
+            lightest.1.push(path);
+        }
+    }
+    out.into_iter().map(|(_, batch)| batch).collect()
+}
 
 /// Formats every `.rs` file of the crate under `prefix/` in place.
 pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
@@ -18,50 +114,49 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
     if paths.is_empty() {
         return Ok(());
     }
+    let (parents, leaves): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .into_iter()
+        .partition(|p| declares_file_modules(&files.files[p]));
     let dir = std::env::temp_dir().join(format!(
         "sailpoint-rustfmt-{}-{:p}",
         std::process::id(),
         files
     ));
-    let io = |e: std::io::Error| Error::Emit {
-        what: "the rustfmt pass".into(),
-        message: e.to_string(),
-    };
+    let io = |e: std::io::Error| failed(e.to_string());
     std::fs::create_dir_all(&dir).map_err(io)?;
     let result = (|| {
-        for p in &paths {
+        let mut sized = Vec::new();
+        for p in &leaves {
             let t = dir.join(p);
             if let Some(parent) = t.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
             }
-            std::fs::write(&t, &files.files[p]).map_err(io)?;
+            let text = &files.files[p];
+            std::fs::write(&t, text).map_err(io)?;
+            sized.push((t, text.len()));
         }
-        // rustfmt follows `mod` items, so the roots format the whole crate; other roots (tests)
-        // are the files no `mod` item reaches.
-        let roots: Vec<PathBuf> = paths
-            .iter()
-            .filter(|p| {
-                !p.components().any(|c| c.as_os_str() == "src") || p.ends_with("src/lib.rs")
-            })
-            .map(|p| dir.join(p))
-            .collect();
-        let out = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
-            .args(["--edition", "2021"])
-            .args(&roots)
-            .output()
-            .map_err(|e| Error::Emit {
-                what: "the rustfmt pass".into(),
-                message: format!(
-                    "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
-                ),
-            })?;
-        if !out.status.success() {
-            return Err(Error::Emit {
-                what: "the rustfmt pass".into(),
-                message: String::from_utf8_lossy(&out.stderr).into_owned(),
-            });
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let dir = dir.as_path();
+        let formatted_parents = std::thread::scope(|scope| {
+            let workers: Vec<_> = batches(sized, cores)
+                .into_iter()
+                .map(|batch| scope.spawn(move || format_paths(dir, &batch)))
+                .collect();
+            let parents: Result<Vec<(PathBuf, String)>, Error> = parents
+                .iter()
+                .map(|p| Ok((p.clone(), format_stdin(dir, &files.files[p], p)?)))
+                .collect();
+            for worker in workers {
+                worker
+                    .join()
+                    .map_err(|_| failed("a rustfmt worker panicked".into()))??;
+            }
+            parents
+        })?;
+        for (p, text) in formatted_parents {
+            files.files.insert(p, text);
         }
-        for p in &paths {
+        for p in &leaves {
             let text = std::fs::read_to_string(dir.join(p)).map_err(io)?;
             files.files.insert(p.clone(), text);
         }
@@ -69,4 +164,29 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_out_of_line_modules_count() {
+        assert!(declares_file_modules("pub mod v2024;\n"));
+        assert!(declares_file_modules(
+            "#[cfg(feature = \"x\")]\nmod access;\n"
+        ));
+        assert!(declares_file_modules("    pub(crate) mod client;"));
+        assert!(!declares_file_modules("mod tests {\n}\n"));
+        assert!(!declares_file_modules("// a model;\nstruct Mod;\n"));
+    }
+
+    #[test]
+    fn batches_balance_sizes() {
+        let p = |s: &str, n| (PathBuf::from(s), n);
+        let b = batches(vec![p("a", 10), p("b", 6), p("c", 5), p("d", 1)], 2);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0], [PathBuf::from("a"), PathBuf::from("d")]);
+        assert_eq!(b[1], [PathBuf::from("b"), PathBuf::from("c")]);
+    }
 }

@@ -44,9 +44,9 @@ pub fn doc_parts(parts: &[Option<&str>]) -> TokenStream {
     doc(&text.join("\n\n"))
 }
 
-/// Formats a file's tokens with `prettyplease`, with a header comment.
-pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+/// Formats a file's tokens, given as text, with `prettyplease`, with a header comment.
+pub fn format_text(tokens: &str, what: &str) -> Result<String, Error> {
+    let file: syn::File = syn::parse_str(tokens).map_err(|e| Error::Emit {
         what: what.to_string(),
         message: format!("generated tokens do not parse: {e}"),
     })?;
