@@ -31,8 +31,10 @@ pub struct Timings {
     pub lower: Duration,
     /// Building Rust token streams (without formatting).
     pub emit_rust: Duration,
-    /// `prettyplease` formatting of the Rust files.
+    /// Formatting the Rust files: `prettyplease`, then the `rustfmt` pass (both included).
     pub format: Duration,
+    /// The `rustfmt` part of `format`.
+    pub rustfmt: Duration,
     pub emit_docs: Duration,
 }
 

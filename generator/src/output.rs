@@ -67,7 +67,14 @@ impl FileSet {
                 if let Some(parent) = path.parent() {
                     fs::create_dir_all(parent).map_err(io(parent))?;
                 }
-                fs::write(&path, contents).map_err(io(&path))?;
+                // An unchanged file is linked, not rewritten: it keeps its modification time
+                // (so cargo does not rebuild it), and linking is much cheaper than creating a
+                // file on file systems such as ext4.
+                let current = out.join(rel);
+                let unchanged = fs::read(&current).is_ok_and(|old| old == contents.as_bytes());
+                if !(unchanged && fs::hard_link(&current, &path).is_ok()) {
+                    fs::write(&path, contents).map_err(io(&path))?;
+                }
             }
             for dir in self.owned_dirs() {
                 let target = out.join(&dir);
@@ -106,4 +113,59 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn set(files: &[(&str, &str)]) -> FileSet {
+        let mut set = FileSet::default();
+        for (path, contents) in files {
+            set.add(*path, *contents);
+        }
+        set
+    }
+
+    #[test]
+    fn rewriting_keeps_unchanged_files_and_replaces_the_rest() {
+        let out = std::env::temp_dir().join(format!("codegen-output-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        fs::create_dir_all(out.join("notes")).unwrap();
+        fs::write(out.join("notes/mine.txt"), "not the generator's").unwrap();
+
+        set(&[
+            ("crate/a.rs", "a"),
+            ("crate/b.rs", "b"),
+            ("crate/gone.rs", "x"),
+        ])
+        .write(&out)
+        .unwrap();
+        let before = fs::metadata(out.join("crate/a.rs")).unwrap();
+
+        let next = set(&[
+            ("crate/a.rs", "a"),
+            ("crate/b.rs", "b2"),
+            ("crate/new.rs", "n"),
+        ]);
+        next.write(&out).unwrap();
+        let after = fs::metadata(out.join("crate/a.rs")).unwrap();
+        // The unchanged file is the same file: same inode, same modification time.
+        assert_eq!(before.ino(), after.ino());
+        assert_eq!(before.modified().unwrap(), after.modified().unwrap());
+        assert_eq!(fs::read_to_string(out.join("crate/b.rs")).unwrap(), "b2");
+        assert_eq!(fs::read_to_string(out.join("crate/new.rs")).unwrap(), "n");
+        assert!(!out.join("crate/gone.rs").exists());
+        // Folders the set does not own are left alone, and no staging folder is left behind.
+        assert!(out.join("notes/mine.txt").exists());
+        assert!(next.diff(&out).is_empty(), "{:?}", next.diff(&out));
+        let leftovers: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+        fs::remove_dir_all(&out).unwrap();
+    }
 }

@@ -10,6 +10,10 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use codegen::{Options, TagFilter, DEFAULT_TAG};
 
+/// See the mimalloc line of `xtask/Cargo.toml`: allocation-heavy, multi-threaded loading.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",

@@ -108,7 +108,9 @@ impl Formatter<'_> {
                 self.files.add(format!("{CRATE}/{path}"), text);
             }
         }
+        let r = Instant::now();
         rustfmt::format_crate(self.files, CRATE)?;
+        self.timings.rustfmt += r.elapsed();
         self.timings.format += t.elapsed();
         Ok(())
     }
