@@ -10,7 +10,7 @@
 //!
 //! Options: `--requests N` per round (default 5000), `--rounds R` (default 7), `--python PATH`
 //! (default `.tools/py-sdk-venv/bin/python`), `--no-python`, `--no-decode` (e.g. to profile
-//! only the request loop), `--only rust|bare` (one client's loop alone).
+//! only the request loop), `--only rust|bare|hyper` (one client's loop alone).
 //!
 //! The server runs on its own threads in this process and answers every request from memory:
 //! `POST /oauth/token` with a token, anything else with the spec's `AuthUser` example.
@@ -251,6 +251,52 @@ impl Call for BareReqwest {
     }
 }
 
+/// The floor under reqwest: the same request on hyper-util's pooled client (what reqwest wraps,
+/// without its redirect, timeout and URL layers), with the same decoding.
+struct BareHyper {
+    client: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Empty<bytes::Bytes>,
+    >,
+    uri: http::Uri,
+}
+
+impl Call for BareHyper {
+    async fn call(&self) -> AuthUser {
+        use http_body_util::BodyExt;
+        let request = http::Request::get(self.uri.clone())
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::AUTHORIZATION, "Bearer bench-token")
+            .header(
+                http::header::USER_AGENT,
+                sailpoint::v2024::client::USER_AGENT,
+            )
+            .body(http_body_util::Empty::new())
+            .expect("a request");
+        let response = self.client.request(request).await.expect("send");
+        assert_eq!(response.status().as_u16(), 200);
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        serde_json::from_slice(&body).expect("decode")
+    }
+}
+
+fn bare_hyper(url: &str) -> BareHyper {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    BareHyper {
+        client: hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build(connector),
+        uri: format!("{url}/v2024/auth-users/{ID}")
+            .parse()
+            .expect("a URI"),
+    }
+}
+
 fn generated(url: &str) -> Generated {
     let configuration = Configuration::new(url)
         .with_client_credentials("bench-client", "bench-secret")
@@ -423,7 +469,8 @@ fn main() {
         let rates = match only.as_str() {
             "rust" => bench_loop(&generated(&url), options.requests, options.rounds),
             "bare" => bench_loop(&bare_reqwest(&url), options.requests, options.rounds),
-            other => panic!("--only takes rust or bare, not {other}"),
+            "hyper" => bench_loop(&bare_hyper(&url), options.requests, options.rounds),
+            other => panic!("--only takes rust, bare or hyper, not {other}"),
         };
         println!(
             "{only}: {:.0} requests/s, {:.1} µs client CPU per request ({:.1} user + {:.1} sys)",
@@ -436,6 +483,7 @@ fn main() {
     }
     let rust = bench_loop(&generated(&url), options.requests, options.rounds);
     let bare = bench_loop(&bare_reqwest(&url), options.requests, options.rounds);
+    let hyper = bench_loop(&bare_hyper(&url), options.requests, options.rounds);
     let decode = if options.decode {
         bench_decode(options.rounds)
     } else {
@@ -459,14 +507,15 @@ fn main() {
 
     println!();
     println!(
-        "| median of {} rounds | Rust `sailpoint` | bare reqwest (floor) | {python_column} | Rust vs Python |",
+        "| median of {} rounds | Rust `sailpoint` | bare reqwest (floor) | bare hyper (floor under reqwest) | {python_column} | Rust vs Python |",
         options.rounds
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     println!(
-        "| sequential get_auth_user, requests/s | {:.0} | {:.0} | {} | {} |",
+        "| sequential get_auth_user, requests/s | {:.0} | {:.0} | {:.0} | {} | {} |",
         rust.requests_per_s,
         bare.requests_per_s,
+        hyper.requests_per_s,
         or_dash(py.map(|p| format!("{:.0}", p.requests_per_s))),
         or_dash(py.map(|p| format!(
             "{:.1}× the throughput",
@@ -474,7 +523,7 @@ fn main() {
         ))),
     );
     println!(
-        "| client CPU per request, µs | {} | {} | {} | {} |",
+        "| client CPU per request, µs | {} | {} | {} | {} | {} |",
         cpu(
             rust.cpu_us_per_request,
             rust.user_us_per_request,
@@ -484,6 +533,11 @@ fn main() {
             bare.cpu_us_per_request,
             bare.user_us_per_request,
             bare.system_us_per_request
+        ),
+        cpu(
+            hyper.cpu_us_per_request,
+            hyper.user_us_per_request,
+            hyper.system_us_per_request
         ),
         or_dash(py.map(|p| cpu(
             p.cpu_us_per_request,
@@ -496,7 +550,7 @@ fn main() {
         ))),
     );
     println!(
-        "| decode one AuthUser, µs | {decode:.2} | | {} | {} |",
+        "| decode one AuthUser, µs | {decode:.2} | | | {} | {} |",
         or_dash(py.map(|p| format!("{:.2} (AuthUser.from_json)", p.decode_us))),
         or_dash(py.map(|p| format!("{:.1}× less", p.decode_us / decode))),
     );
