@@ -115,7 +115,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
