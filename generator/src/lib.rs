@@ -68,12 +68,29 @@ pub fn generate(options: &Options) -> Result<Generation, Error> {
     let model = lower::lower(&spec, &selection)?;
     timings.lower = t.elapsed();
 
+    // The two emitters read the same model and write different folders: they run side by
+    // side (both spend much of their time waiting for rustfmt processes).
     let mut files = FileSet::default();
-    emit::rust::emit(&model, &mut files, &mut timings)?;
-
-    let t = Instant::now();
-    emit::docs::emit(&model, &mut files)?;
-    timings.emit_docs = t.elapsed();
+    let mut docs = FileSet::default();
+    let (rust, docs_result) = std::thread::scope(|scope| {
+        let model = &model;
+        let docs = &mut docs;
+        let docs_thread = scope.spawn(move || {
+            let t = Instant::now();
+            emit::docs::emit(model, docs).map(|()| t.elapsed())
+        });
+        let rust = emit::rust::emit(model, &mut files, &mut timings);
+        let docs_result = docs_thread.join().unwrap_or_else(|_| {
+            Err(Error::Emit {
+                what: "the docs".into(),
+                message: "the docs thread panicked".into(),
+            })
+        });
+        (rust, docs_result)
+    });
+    rust?;
+    timings.emit_docs = docs_result?;
+    files.files.extend(docs.files);
 
     Ok(Generation {
         warnings: model.warnings.clone(),

@@ -99,6 +99,50 @@ fn auth_users_pages_render_as_mdx_and_their_links_resolve() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Whether rustfmt would change `code` (as a file of its own, edition 2021, default config).
+fn rustfmt_changes(code: &str) -> bool {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    // Not `--check`: with stdin input it exits 0 even when it prints a diff.
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021"])
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rustfmt runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(code.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "rustfmt failed on:\n{code}");
+    String::from_utf8(out.stdout).unwrap() != code
+}
+
+#[test]
+fn auth_users_examples_are_laid_out_as_cargo_fmt_would() {
+    let (_, pages) = auth_users_pages();
+    let mut checked = 0;
+    for (path, text) in &pages {
+        for (line, _, code) in testkit::rust_blocks(text) {
+            assert!(
+                !rustfmt_changes(&code),
+                "{path}:{line}: rustfmt would change this example:\n{code}"
+            );
+            checked += 1;
+        }
+    }
+    // The two operations' examples and the models' ones.
+    assert!(checked >= 8, "only {checked} examples");
+    // And the check can fail: a long line is not how rustfmt leaves it.
+    assert!(rustfmt_changes(
+        "fn main() { let x = vec![1, 2, 3]; println!(\"{x:?}\"); let y = 1; let z = 2; let w = 3; let v = 4; }\n"
+    ));
+}
+
 #[test]
 fn the_checker_rejects_an_unescaped_brace() {
     // The check above could pass by accident if the checker ignored expressions: show it does not.

@@ -104,6 +104,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         println!("| {name} | {} |", ms(median(v)));
     }
     println!("| **total** | **{}** |", ms(median(total)));
+    if !args.load_lower_only {
+        println!("emit rust (with format) and emit docs run side by side: their times overlap");
+    }
     if let Some(first) = first_write {
         println!(
             "write into an empty folder (run 1): {} ms; the median is of regenerations over it",

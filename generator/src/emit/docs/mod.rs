@@ -10,6 +10,7 @@ pub mod views;
 
 use askama::Template;
 
+use crate::emit::rust::examples::Examples;
 use crate::error::Error;
 use crate::model::Model;
 use crate::output::FileSet;
@@ -17,16 +18,17 @@ use crate::output::FileSet;
 /// Adds the docs pages under `docs/`: `docs/methods/<api>.md`, `docs/models/<type>.md` and the
 /// two `index.md` pages.
 pub fn emit(model: &Model, files: &mut FileSet) -> Result<(), Error> {
+    let examples = Examples::new(model)?;
     let mut pages: Vec<(String, Result<String, String>)> = Vec::new();
     for api in &model.apis {
-        let page = views::MethodsPage::new(model, api);
+        let page = views::MethodsPage::new(model, api, &examples);
         pages.push((
             format!("docs/methods/{}.md", api.names.doc_slug),
             render(&page, &api.tag),
         ));
     }
     for def in &model.types {
-        let page = views::ModelPage::new(model, def);
+        let page = views::ModelPage::new(model, def, &examples);
         pages.push((
             format!("docs/models/{}.md", def.names.doc_slug),
             render(&page, &def.names.rust),

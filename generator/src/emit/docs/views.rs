@@ -6,7 +6,8 @@
 use askama::Template;
 
 use super::mdx;
-use crate::emit::rust::{examples, surface};
+use crate::emit::rust::examples::Examples;
+use crate::emit::rust::surface;
 use crate::model::*;
 
 /// Where the pages live on the docs site.
@@ -186,7 +187,7 @@ pub struct ResponseRow {
 }
 
 impl MethodsPage {
-    pub fn new(model: &Model, api: &Api) -> MethodsPage {
+    pub fn new(model: &Model, api: &Api, examples: &Examples) -> MethodsPage {
         let rows = api
             .operations
             .iter()
@@ -214,14 +215,14 @@ impl MethodsPage {
             operations: api
                 .operations
                 .iter()
-                .map(|op| OperationView::new(model, api, op))
+                .map(|op| OperationView::new(model, op, examples))
                 .collect(),
         }
     }
 }
 
 impl OperationView {
-    fn new(model: &Model, api: &Api, op: &Operation) -> OperationView {
+    fn new(model: &Model, op: &Operation, examples: &Examples) -> OperationView {
         let models = "../models/";
         let mut params: Vec<ParamRow> = op
             .parameters
@@ -323,7 +324,7 @@ impl OperationView {
             } else {
                 mdx::literal(&accept.join(", "))
             },
-            example: CodeBlock::new(&examples::operation_example(model, api, op)),
+            example: CodeBlock::new(examples.operation(op)),
         }
     }
 }
@@ -400,7 +401,7 @@ pub struct VariantRow {
 }
 
 impl ModelPage {
-    pub fn new(model: &Model, def: &TypeDef) -> ModelPage {
+    pub fn new(model: &Model, def: &TypeDef, examples: &Examples) -> ModelPage {
         let name = &def.names.rust;
         let mut page = ModelPage {
             front: FrontMatter::page(model, "models", &def.names.doc_slug, name),
@@ -412,7 +413,7 @@ impl ModelPage {
             enum_values: None,
             variants: None,
             alias: None,
-            example: examples::model_example(model, def).map(|code| CodeBlock::new(&code)),
+            example: examples.model(def).map(CodeBlock::new),
         };
         match &def.kind {
             TypeKind::Object(object) => {

@@ -690,3 +690,53 @@ pub fn model_example(model: &Model, def: &TypeDef) -> Option<String> {
         def.names.rust,
     ))
 }
+
+/// Every example program of the docs, built once and laid out by rustfmt in one batch.
+pub struct Examples {
+    /// By operation id.
+    operations: std::collections::HashMap<String, String>,
+    /// By type (Rust name).
+    models: std::collections::HashMap<String, String>,
+}
+
+impl Examples {
+    pub fn new(model: &Model) -> Result<Examples, crate::error::Error> {
+        let mut keys = Vec::new();
+        let mut programs = Vec::new();
+        for api in &model.apis {
+            for op in &api.operations {
+                keys.push((true, op.id.clone()));
+                programs.push(operation_example(model, api, op));
+            }
+        }
+        for def in &model.types {
+            if let Some(program) = model_example(model, def) {
+                keys.push((false, def.names.rust.clone()));
+                programs.push(program);
+            }
+        }
+        let formatted = super::rustfmt::format_programs(&programs)?;
+        let mut examples = Examples {
+            operations: Default::default(),
+            models: Default::default(),
+        };
+        for ((is_operation, key), program) in keys.into_iter().zip(formatted) {
+            if is_operation {
+                examples.operations.insert(key, program);
+            } else {
+                examples.models.insert(key, program);
+            }
+        }
+        Ok(examples)
+    }
+
+    /// The program calling `op`.
+    pub fn operation(&self, op: &Operation) -> &str {
+        self.operations.get(&op.id).map_or("", String::as_str)
+    }
+
+    /// The program building `def`, when it has an example.
+    pub fn model(&self, def: &TypeDef) -> Option<&str> {
+        self.models.get(&def.names.rust).map(String::as_str)
+    }
+}

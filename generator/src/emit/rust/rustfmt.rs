@@ -174,6 +174,106 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
     result
 }
 
+/// Formats standalone Rust programs (the docs' examples) with rustfmt, as `cargo fmt` would
+/// format each as a file of its own; one rustfmt process per core, not one per program.
+///
+/// Each program is wrapped in `mod __example_N { … }` and formatted with `max_width` raised by
+/// the wrapper's indentation, so the program gets the usual 100 columns; then the wrapper is
+/// taken off again.
+pub fn format_programs(programs: &[String]) -> Result<Vec<String>, Error> {
+    if programs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = std::env::temp_dir();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = programs.len().div_ceil(cores).max(1);
+    let batches: Vec<Result<Vec<String>, Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = programs
+            .chunks(chunk)
+            .map(|batch| {
+                let dir = dir.as_path();
+                scope.spawn(move || format_batch(dir, batch))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(failed("a rustfmt worker panicked".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(programs.len());
+    for batch in batches {
+        out.extend(batch?);
+    }
+    Ok(out)
+}
+
+const WRAPPER: &str = "mod __example_";
+
+fn format_batch(dir: &Path, programs: &[String]) -> Result<Vec<String>, Error> {
+    let mut text = String::new();
+    for (i, program) in programs.iter().enumerate() {
+        text.push_str(&format!("{WRAPPER}{i} {{\n{program}\n}}\n\n"));
+    }
+    let mut child = rustfmt(dir)
+        .args(["--config", "max_width=104"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(cannot_run)?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| failed("rustfmt has no stdin".into()))?;
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output().map_err(cannot_run)?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(failed(format!(
+            "formatting the docs examples: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    let formatted = String::from_utf8(out.stdout).map_err(|e| failed(e.to_string()))?;
+    let unwrapped = unwrap_programs(&formatted);
+    if unwrapped.len() != programs.len() {
+        return Err(failed(format!(
+            "formatting the docs examples: {} programs in, {} out",
+            programs.len(),
+            unwrapped.len()
+        )));
+    }
+    Ok(unwrapped)
+}
+
+/// Takes the programs out of their `mod __example_N { … }` wrappers, one indentation level less.
+fn unwrap_programs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None => {
+                if line.starts_with(WRAPPER) {
+                    current = Some(String::new());
+                }
+            }
+            Some(program) => {
+                if line == "}" {
+                    out.push(std::mem::take(program));
+                    current = None;
+                } else {
+                    program.push_str(line.strip_prefix("    ").unwrap_or(line));
+                    program.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,6 +287,15 @@ mod tests {
         assert!(declares_file_modules("    pub(crate) mod client;"));
         assert!(!declares_file_modules("mod tests {\n}\n"));
         assert!(!declares_file_modules("// a model;\nstruct Mod;\n"));
+    }
+
+    #[test]
+    fn programs_come_out_of_their_wrappers() {
+        let text = "mod __example_0 {\n    use a::b;\n\n    fn main() {\n        x();\n    }\n}\n\nmod __example_1 {\n    fn main() {}\n}\n";
+        assert_eq!(
+            unwrap_programs(text),
+            ["use a::b;\n\nfn main() {\n    x();\n}\n", "fn main() {}\n"]
+        );
     }
 
     #[test]
