@@ -88,7 +88,7 @@ pub fn lower(spec: &LoadedSpec, selection: &Selection) -> Result<Model, Error> {
         types,
         warnings,
     };
-    let widened = widen::widen_overflowed_int32(&mut model);
+    let widened = widen::widen_overflowed_int32(spec, &mut model);
     model.warnings.extend(widened);
     Ok(model)
 }

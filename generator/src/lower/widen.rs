@@ -9,13 +9,14 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
+use crate::load::LoadedSpec;
 use crate::model::*;
 
 /// A field of a named type: (type's Rust name, field's wire name).
 type FieldKey = (String, String);
 
 /// Widens every int32 field an example overflows; returns one warning per widened field.
-pub(super) fn widen_overflowed_int32(model: &mut Model) -> Vec<String> {
+pub(super) fn widen_overflowed_int32(spec: &LoadedSpec, model: &mut Model) -> Vec<String> {
     let mut found: BTreeMap<FieldKey, Value> = BTreeMap::new();
     {
         let mut walker = Walker {
@@ -60,13 +61,19 @@ pub(super) fn widen_overflowed_int32(model: &mut Model) -> Vec<String> {
             continue;
         };
         let def = &mut model.types[i];
-        let origin = def.origin.clone();
+        let place = spec.locate(
+            &def.origin,
+            &format!(
+                "/properties/{}/format",
+                wire_name.replace('~', "~0").replace('/', "~1")
+            ),
+        );
         if let TypeKind::Object(o) = &mut def.kind {
             if let Some(f) = o.fields.iter_mut().find(|f| f.wire_name == wire_name) {
                 f.ty = widened(&f.ty);
                 warnings.push(format!(
-                    "warning: {origin}: property `{wire_name}` is `format: int32`, but an example \
-                     holds {value}; read as `format: int64`"
+                    "warning: {place}: property `{wire_name}` of {type_name} is `format: int32`, \
+                     but an example holds {value}; read as `format: int64`"
                 ));
             }
         }
