@@ -83,7 +83,7 @@ fn whole_upstream_document_lowers() {
         model
             .warnings
             .iter()
-            .any(|w| w.contains("AccessRequestTracking")
+            .any(|w| w.contains("AccessRequestTracking.yaml:15:")
                 && w.contains("attributesHash")
                 && w.contains("2843118224")),
         "{:?}",
