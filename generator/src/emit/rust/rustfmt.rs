@@ -47,9 +47,10 @@ fn declares_file_modules(text: &str) -> bool {
     })
 }
 
-/// Formats `text` through rustfmt's stdin.
-fn format_stdin(dir: &Path, text: &str, path: &Path) -> Result<String, Error> {
+/// Formats `text` through rustfmt's stdin, with `args` added; `what` names it in errors.
+fn format_stdin(dir: &Path, args: &[&str], text: String, what: &str) -> Result<String, Error> {
     let mut child = rustfmt(dir)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -59,22 +60,20 @@ fn format_stdin(dir: &Path, text: &str, path: &Path) -> Result<String, Error> {
         .stdin
         .take()
         .ok_or_else(|| failed("rustfmt has no stdin".into()))?;
-    let input = text.to_owned();
     // Written from another thread: rustfmt may fill its stdout pipe before reading all input.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     let out = child.wait_with_output().map_err(cannot_run)?;
     let written = writer
         .join()
         .map_err(|_| failed("writing to rustfmt panicked".into()))?;
     if !out.status.success() {
         return Err(failed(format!(
-            "{}: {}",
-            path.display(),
+            "{what}: {}",
             String::from_utf8_lossy(&out.stderr)
         )));
     }
-    written.map_err(|e| failed(format!("writing {} to rustfmt: {e}", path.display())))?;
-    String::from_utf8(out.stdout).map_err(|e| failed(format!("{}: {e}", path.display())))
+    written.map_err(|e| failed(format!("writing {what} to rustfmt: {e}")))?;
+    String::from_utf8(out.stdout).map_err(|e| failed(format!("{what}: {e}")))
 }
 
 /// Formats the files at `paths` in place with one rustfmt process.
@@ -152,7 +151,11 @@ pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
                 .collect();
             let parents: Result<Vec<(PathBuf, String)>, Error> = parents
                 .iter()
-                .map(|p| Ok((p.clone(), format_stdin(dir, &files.files[p], p)?)))
+                .map(|p| {
+                    let text = files.files[p].clone();
+                    let what = p.display().to_string();
+                    Ok((p.clone(), format_stdin(dir, &[], text, &what)?))
+                })
                 .collect();
             for worker in workers {
                 worker
@@ -217,27 +220,12 @@ fn format_batch(dir: &Path, programs: &[String]) -> Result<Vec<String>, Error> {
     for (i, program) in programs.iter().enumerate() {
         text.push_str(&format!("{WRAPPER}{i} {{\n{program}\n}}\n\n"));
     }
-    let mut child = rustfmt(dir)
-        .args(["--config", "max_width=104"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(cannot_run)?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| failed("rustfmt has no stdin".into()))?;
-    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let out = child.wait_with_output().map_err(cannot_run)?;
-    let _ = writer.join();
-    if !out.status.success() {
-        return Err(failed(format!(
-            "formatting the docs examples: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
-    }
-    let formatted = String::from_utf8(out.stdout).map_err(|e| failed(e.to_string()))?;
+    let formatted = format_stdin(
+        dir,
+        &["--config", "max_width=104"],
+        text,
+        "the docs examples",
+    )?;
     let unwrapped = unwrap_programs(&formatted);
     if unwrapped.len() != programs.len() {
         return Err(failed(format!(
