@@ -54,6 +54,39 @@ const RUNTIME: &[(&str, &str)] = &[
 
 const CRATE: &str = crate::CRATE_NAME;
 
+/// `build` applied to every item, the items split between one thread per core; results in
+/// order. (Token streams cannot cross threads, so `build` returns text.)
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    build: impl Fn(&T) -> Result<R, Error> + Sync,
+) -> Result<Vec<R>, Error> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(cores).max(1);
+    let build = &build;
+    let parts: Vec<Result<Vec<R>, Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(build).collect()))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(Error::Emit {
+                        what: "the Rust files".into(),
+                        message: "a worker thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
 /// Collects the files' token streams, to format them all at once on every core
 /// ([`Formatter::finish`]); the formatting is timed apart from the building.
 struct Formatter<'a> {
@@ -74,39 +107,11 @@ impl Formatter<'_> {
     /// rustfmt.
     fn finish(self) -> Result<(), Error> {
         let t = Instant::now();
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = self.pending.len().div_ceil(cores).max(1);
-        let formatted: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = self
-                .pending
-                .chunks(chunk)
-                .map(|files| {
-                    scope.spawn(move || {
-                        files
-                            .iter()
-                            .map(|(path, text)| {
-                                Ok((path.clone(), tokens::format_text(text, path)?))
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join().unwrap_or_else(|_| {
-                        Err(Error::Emit {
-                            what: "formatting".into(),
-                            message: "a formatting thread panicked".into(),
-                        })
-                    })
-                })
-                .collect()
-        });
-        for batch in formatted {
-            for (path, text) in batch? {
-                self.files.add(format!("{CRATE}/{path}"), text);
-            }
+        let formatted = on_every_core(&self.pending, |(path, text)| {
+            Ok((path.clone(), tokens::format_text(text, path)?))
+        })?;
+        for (path, text) in formatted {
+            self.files.add(format!("{CRATE}/{path}"), text);
         }
         let r = Instant::now();
         rustfmt::format_crate(self.files, CRATE)?;
@@ -153,13 +158,15 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
     }
 
     // APIs, each behind its feature.
+    let api_files = on_every_core(&model.apis, |api| {
+        Ok((
+            format!("src/v2024/apis/{}.rs", api.names.rust_module),
+            apis::api_file(model, api)?.to_string(),
+        ))
+    })?;
+    f.pending.extend(api_files);
     let mut api_mods = Vec::new();
     for api in &model.apis {
-        let file = apis::api_file(model, api)?;
-        f.add(
-            &format!("src/v2024/apis/{}.rs", api.names.rust_module),
-            file,
-        )?;
         let m = format_ident!("{}", api.names.rust_module);
         let feature = &api.names.feature;
         api_mods.push(quote! {
@@ -178,15 +185,17 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
     )?;
 
     // Models, each compiled only when a feature that reaches it is on.
+    let model_files = on_every_core(&model.types, |def| {
+        Ok((
+            format!("src/v2024/models/{}.rs", def.names.rust_module),
+            models::model_file(model, &facts, def)?.to_string(),
+        ))
+    })?;
+    f.pending.extend(model_files);
     let mut model_mods = Vec::new();
     for def in &model.types {
-        let file = models::model_file(model, &facts, def)?;
         let cfg = facts.cfg(&def.names.rust);
         let allow = def.deprecated.then(|| quote!(#[allow(deprecated)]));
-        f.add(
-            &format!("src/v2024/models/{}.rs", def.names.rust_module),
-            file,
-        )?;
         let m = format_ident!("{}", def.names.rust_module);
         let s = format_ident!("{}", def.names.rust);
         model_mods.push(quote! {
