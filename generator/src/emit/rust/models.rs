@@ -580,6 +580,7 @@ fn integer_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, 
         });
     }
     let docs = wires.iter().map(|w| doc(&format!("`{w}`")));
+    let wire_impls = number_wire_impls(name, "i64");
     Ok(quote! {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
@@ -610,6 +611,16 @@ fn integer_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, 
             }
         }
 
+        #wire_impls
+    })
+}
+
+/// `Display`, `Serialize` and `Deserialize` of an enum of numbers through its `value()` and
+/// `From<#wire>` (`wire` is `i64` or `f64`).
+fn number_wire_impls(name: &proc_macro2::Ident, wire: &str) -> TokenStream {
+    let wire_ty = format_ident!("{}", wire);
+    let serialize = format_ident!("serialize_{}", wire);
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.value())
@@ -618,17 +629,17 @@ fn integer_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, 
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
+                serializer.#serialize(self.value())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <i64 as serde::Deserialize>::deserialize(deserializer)?;
+                let value = <#wire_ty as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Self::from(value))
             }
         }
-    })
+    }
 }
 
 /// An enum of numbers: named values, and any other number kept as sent. Floats have no `Eq`,
@@ -651,6 +662,7 @@ fn number_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
         .iter()
         .map(|w| proc_macro2::Literal::f64_unsuffixed(*w))
         .collect();
+    let wire_impls = number_wire_impls(name, "f64");
     Ok(quote! {
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub enum #name {
@@ -682,24 +694,7 @@ fn number_enum(e: &EnumType, name: &proc_macro2::Ident) -> Result<TokenStream, E
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.value())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_f64(self.value())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <f64 as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value))
-            }
-        }
+        #wire_impls
     })
 }
 
