@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use codegen::emit::rust::surface;
 use codegen::model::{Model, Operation, TypeDef, TypeId, TypeKind, TypeRef};
+use codegen::output::walk;
 use codegen::{Options, TagFilter};
 
 /// The split upstream document, relative to the workspace root.
@@ -332,23 +333,6 @@ fn sync(
         }
     }
     Ok(written)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let Ok(entries) = fs::read_dir(dir) else {
-        return files;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
 }
 
 /// Runs one cargo command in `dir` with `CARGO_TARGET_DIR=target`, its output (stdout and
