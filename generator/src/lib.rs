@@ -12,6 +12,7 @@ pub mod select;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use emit::format_cache::FormatCache;
 pub use error::Error;
 pub use output::FileSet;
 pub use select::TagFilter;
@@ -22,6 +23,9 @@ pub struct Options {
     /// The root spec file.
     pub spec: PathBuf,
     pub tags: TagFilter,
+    /// Where to keep formatted text between runs ([`emit::format_cache`]), so that a
+    /// regeneration formats only the files that changed; `None`: format everything.
+    pub format_cache: Option<PathBuf>,
 }
 
 /// How long each stage took.
@@ -36,6 +40,10 @@ pub struct Timings {
     /// The `rustfmt` part of `format`.
     pub rustfmt: Duration,
     pub emit_docs: Duration,
+    /// Files and docs examples whose formatted text came from the format cache.
+    pub cache_hits: usize,
+    /// Files and docs examples formatted afresh (all of them when the cache is off).
+    pub cache_misses: usize,
 }
 
 /// The result of a generation, not yet written.
@@ -60,7 +68,16 @@ pub const CRATE_VERSION: &str = "0.1.0";
 pub fn generate(options: &Options) -> Result<Generation, Error> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    let spec = load::load(&options.spec)?;
+    // The cache is read (and rustfmt asked its version) while the spec loads.
+    let (spec, cache) = std::thread::scope(|scope| {
+        let cache = scope.spawn(|| match &options.format_cache {
+            Some(path) => FormatCache::open(path),
+            None => FormatCache::off(),
+        });
+        let spec = load::load(&options.spec);
+        (spec, cache.join().unwrap_or_else(|_| FormatCache::off()))
+    });
+    let spec = spec?;
     timings.load = t.elapsed();
 
     let t = Instant::now();
@@ -75,11 +92,12 @@ pub fn generate(options: &Options) -> Result<Generation, Error> {
     let (rust, docs_result) = std::thread::scope(|scope| {
         let model = &model;
         let docs = &mut docs;
+        let cache = &cache;
         let docs_thread = scope.spawn(move || {
             let t = Instant::now();
-            emit::docs::emit(model, docs).map(|()| t.elapsed())
+            emit::docs::emit(model, docs, cache).map(|()| t.elapsed())
         });
-        let rust = emit::rust::emit(model, &mut files, &mut timings);
+        let rust = emit::rust::emit(model, &mut files, &mut timings, cache);
         let docs_result = docs_thread.join().unwrap_or_else(|_| {
             Err(Error::Emit {
                 what: "the docs".into(),
@@ -91,6 +109,8 @@ pub fn generate(options: &Options) -> Result<Generation, Error> {
     rust?;
     timings.emit_docs = docs_result?;
     files.files.extend(docs.files);
+    (timings.cache_hits, timings.cache_misses) = cache.counts();
+    cache.save();
 
     Ok(Generation {
         warnings: model.warnings.clone(),

@@ -51,50 +51,129 @@ impl FileSet {
         differing
     }
 
-    /// Writes the set under `out`: each owned folder is built complete in a temporary folder
-    /// beside it, then swapped in, so a failure leaves the old output as it was.
+    /// Writes the set under `out`, touching only what changed: unchanged files are left as they
+    /// are (same inode and modification time, so cargo does not rebuild them), files no longer
+    /// made are removed. It is all or nothing: new contents are first written beside their
+    /// targets (or, for new files, in place) and only renamed over the old files once all are
+    /// written; if any write fails, what was written is removed and the old output is as it was.
     pub fn write(&self, out: &Path) -> Result<(), Error> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
-        fs::create_dir_all(out).map_err(io(out))?;
-        let staging = out.join(format!(".generate-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&staging);
-        let result = (|| {
-            for (rel, contents) in &self.files {
-                let path = staging.join(rel);
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(io(parent))?;
-                }
-                // An unchanged file is linked, not rewritten: it keeps its modification time
-                // (so cargo does not rebuild it), and linking is much cheaper than creating a
-                // file on file systems such as ext4.
-                let current = out.join(rel);
-                let unchanged = fs::read(&current).is_ok_and(|old| old == contents.as_bytes());
-                if !(unchanged && fs::hard_link(&current, &path).is_ok()) {
-                    fs::write(&path, contents).map_err(io(&path))?;
+        fs::create_dir_all(out).map_err(write_error(out))?;
+        let entries: Vec<(&PathBuf, &String)> = self.files.iter().collect();
+        // Comparing with what is on disk is most of a regeneration: spread it over the cores.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = entries.len().div_ceil(cores).max(1);
+        let changed: Vec<(PathBuf, &String, bool)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = entries
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|(rel, contents)| {
+                                let path = out.join(rel);
+                                match fs::read(&path) {
+                                    Ok(old) if old == contents.as_bytes() => None,
+                                    Ok(_) => Some((path, *contents, true)),
+                                    Err(_) => Some((path, *contents, false)),
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        let mut gone = Vec::new();
+        for dir in self.owned_dirs() {
+            for file in walk(&out.join(&dir)) {
+                let rel = file.strip_prefix(out).unwrap_or(&file);
+                if !self.files.contains_key(rel) {
+                    gone.push(file);
                 }
             }
-            for dir in self.owned_dirs() {
-                let target = out.join(&dir);
-                let old = staging.join(format!("{}.old", dir.display()));
-                if target.exists() {
-                    fs::rename(&target, &old).map_err(io(&target))?;
+        }
+
+        // Phase 1: every new text on disk, nothing of the old output changed yet.
+        let suffix = format!(".generate-{}", std::process::id());
+        let mut written: Vec<PathBuf> = Vec::new();
+        let mut made_dirs: Vec<PathBuf> = Vec::new();
+        let mut staged = || -> Result<(), Error> {
+            for (path, contents, exists) in &changed {
+                if let Some(parent) = path.parent() {
+                    make_dirs(parent, &mut made_dirs)?;
                 }
-                if let Err(e) = fs::rename(staging.join(&dir), &target) {
-                    // Put the old folder back before reporting.
-                    let _ = fs::rename(&old, &target);
-                    return Err(Error::Write {
-                        path: target,
-                        source: e,
-                    });
-                }
+                let target = if *exists {
+                    staged_path(path, &suffix)
+                } else {
+                    path.clone()
+                };
+                written.push(target.clone());
+                fs::write(&target, contents).map_err(write_error(&target))?;
             }
             Ok(())
-        })();
-        let _ = fs::remove_dir_all(&staging);
-        result
+        };
+        if let Err(e) = staged() {
+            for path in &written {
+                let _ = fs::remove_file(path);
+            }
+            for dir in made_dirs.iter().rev() {
+                let _ = fs::remove_dir(dir);
+            }
+            return Err(e);
+        }
+
+        // Phase 2: renames over the old files (which do not fail on one file system), then
+        // the removals.
+        for (path, _, exists) in &changed {
+            if *exists {
+                let staged = staged_path(path, &suffix);
+                fs::rename(&staged, path).map_err(write_error(path))?;
+            }
+        }
+        for file in &gone {
+            fs::remove_file(file).map_err(write_error(file))?;
+            // Folders left empty go too.
+            let mut dir = file.parent();
+            while let Some(d) = dir {
+                if d == out || fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
+
+/// `path` with `suffix` added to its file name: where its new text waits for the rename.
+fn staged_path(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Creates `dir` and its missing parents, noting the ones it created (outermost first).
+fn make_dirs(dir: &Path, made: &mut Vec<PathBuf>) -> Result<(), Error> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        make_dirs(parent, made)?;
+    }
+    match fs::create_dir(dir) {
+        Ok(()) => {
+            made.push(dir.to_path_buf());
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(write_error(dir)(e)),
     }
 }
 
@@ -167,6 +246,42 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+        fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_output_as_it_was() {
+        let out = std::env::temp_dir().join(format!("codegen-output-fail-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        let old = set(&[("crate/a.rs", "a"), ("crate/z", "a file, not a folder")]);
+        old.write(&out).unwrap();
+
+        // `crate/a.rs` changes (its new text is staged), then `crate/z/b.rs` cannot be written
+        // because `crate/z` is a file: nothing may have changed.
+        let err = set(&[("crate/a.rs", "a2"), ("crate/new.rs", "n"), ("crate/z/b.rs", "b")])
+            .write(&out)
+            .unwrap_err();
+        assert!(err.to_string().contains("crate/z/b.rs"), "{err}");
+        assert!(old.diff(&out).is_empty(), "{:?}", old.diff(&out));
+        let names: Vec<_> = fs::read_dir(out.join("crate"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2, "staged or new files left behind: {names:?}");
+        fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn folders_left_empty_are_removed() {
+        let out = std::env::temp_dir().join(format!("codegen-output-empty-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        set(&[("crate/a.rs", "a"), ("crate/deep/er/b.rs", "b")])
+            .write(&out)
+            .unwrap();
+        set(&[("crate/a.rs", "a")]).write(&out).unwrap();
+        assert!(!out.join("crate/deep").exists());
+        assert!(out.join("crate/a.rs").exists());
         fs::remove_dir_all(&out).unwrap();
     }
 }

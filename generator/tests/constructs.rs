@@ -47,6 +47,7 @@ fn generation(name: &str) -> Generation {
     generate(&Options {
         spec: fixtures_dir().join(name).join("root.yaml"),
         tags: TagFilter::All,
+        format_cache: None,
     })
     .unwrap_or_else(|e| panic!("fixture {name} does not generate: {e}"))
 }

@@ -20,6 +20,7 @@ fn auth_users_crate_files_match_their_snapshots() {
     let generation = generate(&Options {
         spec: root.join("spec/sailpoint-api.v2024.yaml"),
         tags: TagFilter::Tags(vec![DEFAULT_TAG.to_string()]),
+        format_cache: None,
     })
     .unwrap();
     let mut names = Vec::new();

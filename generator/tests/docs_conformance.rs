@@ -31,6 +31,7 @@ fn auth_users() -> Generated {
     let generation = generate(&Options {
         spec: root().join("spec/sailpoint-api.v2024.yaml"),
         tags: TagFilter::Tags(vec!["Auth Users".into()]),
+        format_cache: None,
     })
     .unwrap();
     let pages = generation

@@ -106,6 +106,7 @@ fn refs_to_refs_fragments_and_recursive_schemas_load_and_emit() {
     let generation = generate(&Options {
         spec: fixture("good/refs"),
         tags: TagFilter::All,
+        format_cache: None,
     })
     .unwrap();
     let node = &generation.files.files[Path::new("sailpoint/src/v2024/models/node.rs")];
@@ -119,6 +120,7 @@ fn unknown_tag_lists_the_known_ones() {
     let e = generate(&Options {
         spec: fixture("good/refs"),
         tags: TagFilter::Tags(vec!["Nope".into()]),
+        format_cache: None,
     })
     .unwrap_err()
     .to_string();

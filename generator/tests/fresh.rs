@@ -10,6 +10,7 @@ fn generated_folder_is_up_to_date() {
     let generation = generate(&Options {
         spec: root.join("spec/sailpoint-api.v2024.yaml"),
         tags: TagFilter::Tags(vec![DEFAULT_TAG.to_string()]),
+        format_cache: None,
     })
     .unwrap();
     let diff = generation.files.diff(&root.join("generated"));

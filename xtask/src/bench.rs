@@ -40,86 +40,143 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The medians of one series of runs.
+#[derive(Default)]
+struct Series {
+    load: Vec<Duration>,
+    lower: Vec<Duration>,
+    rust: Vec<Duration>,
+    format: Vec<Duration>,
+    rustfmt: Vec<Duration>,
+    docs: Vec<Duration>,
+    write: Vec<Duration>,
+    total: Vec<Duration>,
+    hits: usize,
+    misses: usize,
+    files: usize,
+}
+
+/// One stage's durations in a [`Series`].
+type Column = fn(&Series) -> &Vec<Duration>;
+
+/// `runs` generations (each written over the last one's output into `out`).
+fn series(options: &Options, runs: usize, out: &std::path::Path) -> Result<Series> {
+    let mut s = Series::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let generation = codegen::generate(options)?;
+        let t = Instant::now();
+        generation.files.write(out)?;
+        s.write.push(t.elapsed());
+        let tm = generation.timings;
+        s.load.push(tm.load);
+        s.lower.push(tm.lower);
+        s.rust.push(tm.emit_rust);
+        s.format.push(tm.format);
+        s.rustfmt.push(tm.rustfmt);
+        s.docs.push(tm.emit_docs);
+        s.hits = tm.cache_hits;
+        s.misses = tm.cache_misses;
+        s.files = generation.files.files.len();
+        s.total.push(start.elapsed());
+    }
+    Ok(s)
+}
+
 pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     std::env::set_current_dir(crate::workspace_root())?;
-    let options = Options {
+    let runs = args.runs.max(1);
+    if args.load_lower_only {
+        return load_lower(args, runs);
+    }
+    let scratch = std::env::temp_dir().join(format!("sailpoint-bench-{}", std::process::id()));
+    let out = scratch.join("out");
+    let cold_options = Options {
         spec: args.spec.clone(),
         tags: TagFilter::All,
+        format_cache: None,
     };
-    let (mut load, mut lower, mut rust, mut format, mut docs, mut write, mut total) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    let mut rustfmt = vec![];
-    let out = std::env::temp_dir().join(format!("sailpoint-bench-{}", std::process::id()));
-    let mut files = 0;
-    for _ in 0..args.runs.max(1) {
-        let start = Instant::now();
-        if args.load_lower_only {
-            let t = Instant::now();
-            let spec = codegen::load::load(&options.spec)?;
-            load.push(t.elapsed());
+    // Regenerating with the cache of an earlier run, as `cargo xtask generate` does when the
+    // spec has not changed since.
+    let warm_options = Options {
+        format_cache: Some(scratch.join("format-cache.bin")),
+        ..cold_options.clone()
+    };
+    let first = Instant::now();
+    codegen::generate(&warm_options)?.files.write(&out)?;
+    let first = first.elapsed();
+    let cold = series(&cold_options, runs, &out);
+    let warm = cold.and_then(|cold| Ok((cold, series(&warm_options, runs, &out)?)));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (cold, warm) = warm?;
 
-            let t = Instant::now();
-            let selection = codegen::select::select(&spec.api, &options.tags)?;
-            let model = codegen::lower::lower(&spec, &selection)?;
-            lower.push(t.elapsed());
-            files = model.types.len();
-        } else {
-            let generation = codegen::generate(&options)?;
-            let t = Instant::now();
-            generation.files.write(&out)?;
-            write.push(t.elapsed());
-            let tm = generation.timings;
-            load.push(tm.load);
-            lower.push(tm.lower);
-            rust.push(tm.emit_rust);
-            format.push(tm.format);
-            rustfmt.push(tm.rustfmt);
-            docs.push(tm.emit_docs);
-            files = generation.files.files.len();
-        }
-        total.push(start.elapsed());
-    }
-    let _ = std::fs::remove_dir_all(&out);
-    // The first run writes into an empty folder; the others regenerate over it, as
-    // `cargo xtask generate` does (unchanged files are kept, not rewritten).
-    let first_write = write.first().copied();
     println!(
-        "pipeline on {} ({} runs, median ms)",
-        args.spec.display(),
-        args.runs
+        "pipeline on {} ({runs} runs each, median ms)",
+        args.spec.display()
     );
-    println!("| stage | median ms |");
-    println!("|---|---|");
-    let mut rows = vec![("load", load), ("lower", lower)];
-    if !args.load_lower_only {
-        rows.extend([
-            ("emit rust", rust),
-            ("format", format),
-            ("  of which the rustfmt pass", rustfmt),
-            ("emit docs", docs),
-            ("write", write),
-        ]);
-    }
-    for (name, v) in rows {
-        println!("| {name} | {} |", ms(median(v)));
-    }
-    println!("| **total** | **{}** |", ms(median(total)));
-    if !args.load_lower_only {
-        println!("emit rust (with format) and emit docs run side by side: their times overlap");
-    }
-    if let Some(first) = first_write {
+    println!("| stage | no cache | format cache of an earlier run |");
+    println!("|---|---|---|");
+    let rows: [(&str, Column); 8] = [
+        ("load", |s| &s.load),
+        ("lower", |s| &s.lower),
+        ("emit rust", |s| &s.rust),
+        ("format", |s| &s.format),
+        ("  of which the rustfmt pass", |s| &s.rustfmt),
+        ("emit docs", |s| &s.docs),
+        ("write", |s| &s.write),
+        ("**total**", |s| &s.total),
+    ];
+    for (name, get) in rows {
         println!(
-            "write into an empty folder (run 1): {} ms; the median is of regenerations over it",
-            ms(first)
+            "| {name} | {} | {} |",
+            ms(median(get(&cold).clone())),
+            ms(median(get(&warm).clone()))
         );
     }
+    println!(
+        "| texts formatted / from the cache | {} / {} | {} / {} |",
+        cold.misses, cold.hits, warm.misses, warm.hits
+    );
+    println!("emit rust (with format) and emit docs run side by side: their times overlap");
+    println!(
+        "first run, into an empty folder with an empty cache: {} ms; the others regenerate over its output",
+        ms(first)
+    );
     if let Some(mb) = peak_rss_mb() {
         println!("peak memory (VmHWM): {mb:.0} MB");
     }
-    if args.load_lower_only {
-        println!("types lowered: {files}");
-    } else {
-        println!("files generated: {files}");
+    println!("files generated: {}", cold.files);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_lower(args: &BenchArgs, runs: usize) -> Result<ExitCode> {
+    let tags = TagFilter::All;
+    let (mut load, mut lower, mut total) = (vec![], vec![], vec![]);
+    let mut types = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let t = Instant::now();
+        let spec = codegen::load::load(&args.spec)?;
+        load.push(t.elapsed());
+        let t = Instant::now();
+        let selection = codegen::select::select(&spec.api, &tags)?;
+        let model = codegen::lower::lower(&spec, &selection)?;
+        lower.push(t.elapsed());
+        types = model.types.len();
+        total.push(start.elapsed());
     }
+    println!(
+        "load and lower {} ({runs} runs, median ms)",
+        args.spec.display()
+    );
+    println!("| stage | median ms |");
+    println!("|---|---|");
+    println!("| load | {} |", ms(median(load)));
+    println!("| lower | {} |", ms(median(lower)));
+    println!("| **total** | **{}** |", ms(median(total)));
+    if let Some(mb) = peak_rss_mb() {
+        println!("peak memory (VmHWM): {mb:.0} MB");
+    }
+    println!("types lowered: {types}");
     Ok(ExitCode::SUCCESS)
 }

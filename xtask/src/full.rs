@@ -121,6 +121,7 @@ pub fn run(args: &FullArgs) -> Result<ExitCode> {
     let generation = match codegen::generate(&Options {
         spec: args.spec.clone(),
         tags: TagFilter::All,
+        format_cache: Some(crate::format_cache_path()),
     }) {
         Ok(g) => g,
         Err(e) => {
@@ -1064,6 +1065,7 @@ pub fn bench_compile(args: &BenchCompileArgs) -> Result<ExitCode> {
     let generation = codegen::generate(&Options {
         spec: args.spec.clone(),
         tags: TagFilter::All,
+        format_cache: Some(crate::format_cache_path()),
     })?;
     write_crate(&generation.files, &out)?;
     let lines: usize = generation

@@ -45,6 +45,10 @@ pub struct GenerateArgs {
     /// Print the spec's defects that were accepted leniently.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Format every file afresh instead of reusing what earlier runs formatted (the cache in
+    /// `target/codegen-cache/`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl GenerateArgs {
@@ -59,6 +63,7 @@ impl GenerateArgs {
         Options {
             spec: self.spec.clone(),
             tags,
+            format_cache: (!self.no_cache).then(format_cache_path),
         }
     }
 }
@@ -113,7 +118,17 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The format cache's file: under cargo's target folder, which is ignored and which
+/// `cargo clean` empties.
+pub fn format_cache_path() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target.join("codegen-cache").join("format-v1.bin")
+}
+
 fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    let start = std::time::Instant::now();
     std::env::set_current_dir(workspace_root()).context("entering the workspace root")?;
     let generation = codegen::generate(&args.options())?;
     if args.verbose {
@@ -147,7 +162,27 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         eprintln!("run `cargo xtask generate` to update it");
         return Ok(ExitCode::FAILURE);
     }
+    let t = std::time::Instant::now();
     generation.files.write(&args.out)?;
+    if args.verbose {
+        let tm = &generation.timings;
+        let ms = |d: std::time::Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+        eprintln!(
+            "timings: load {}, lower {}, emit rust {} + format {} (rustfmt {}), beside it emit docs {}; write {}; total {}",
+            ms(tm.load),
+            ms(tm.lower),
+            ms(tm.emit_rust),
+            ms(tm.format),
+            ms(tm.rustfmt),
+            ms(tm.emit_docs),
+            ms(t.elapsed()),
+            ms(start.elapsed())
+        );
+        eprintln!(
+            "formatted {} files and docs examples, {} from the format cache",
+            tm.cache_misses, tm.cache_hits
+        );
+    }
     println!(
         "generated {} files into {} ({} operations, {} models)",
         generation.files.files.len(),

@@ -10,6 +10,7 @@ pub mod views;
 
 use askama::Template;
 
+use crate::emit::format_cache::FormatCache;
 use crate::emit::rust::examples::Examples;
 use crate::error::Error;
 use crate::model::Model;
@@ -17,8 +18,8 @@ use crate::output::FileSet;
 
 /// Adds the docs pages under `docs/`: `docs/methods/<api>.md`, `docs/models/<type>.md` and the
 /// two `index.md` pages.
-pub fn emit(model: &Model, files: &mut FileSet) -> Result<(), Error> {
-    let examples = Examples::new(model)?;
+pub fn emit(model: &Model, files: &mut FileSet, cache: &FormatCache) -> Result<(), Error> {
+    let examples = Examples::new(model, cache)?;
     let mut pages: Vec<(String, Result<String, String>)> = Vec::new();
     for api in &model.apis {
         let page = views::MethodsPage::new(model, api, &examples);

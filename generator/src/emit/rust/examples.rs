@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::roundtrip::{assembled_example, object_example};
 use super::surface::{self, FieldShape};
+use crate::emit::format_cache::{FormatCache, Key, Kind};
 use crate::model::*;
 
 /// Builds Rust expressions for example values, noting which models they name.
@@ -700,7 +701,7 @@ pub struct Examples {
 }
 
 impl Examples {
-    pub fn new(model: &Model) -> Result<Examples, crate::error::Error> {
+    pub fn new(model: &Model, cache: &FormatCache) -> Result<Examples, crate::error::Error> {
         let mut keys = Vec::new();
         let mut programs = Vec::new();
         for api in &model.apis {
@@ -715,7 +716,29 @@ impl Examples {
                 programs.push(program);
             }
         }
-        let formatted = super::rustfmt::format_programs(&programs)?;
+        // Only the programs the cache does not hold go to rustfmt.
+        let keys_of: Vec<Key> = programs
+            .iter()
+            .map(|p| FormatCache::key(Kind::Example, p))
+            .collect();
+        let mut formatted: Vec<Option<String>> = keys_of
+            .iter()
+            .map(|k| cache.get(*k).map(str::to_string))
+            .collect();
+        let misses: Vec<usize> = (0..programs.len())
+            .filter(|i| formatted[*i].is_none())
+            .collect();
+        let fresh = super::rustfmt::format_programs(
+            &misses
+                .iter()
+                .map(|i| programs[*i].clone())
+                .collect::<Vec<_>>(),
+        )?;
+        for (i, text) in misses.into_iter().zip(fresh) {
+            cache.put(keys_of[i], &text);
+            formatted[i] = Some(text);
+        }
+        let formatted = formatted.into_iter().map(Option::unwrap_or_default);
         let mut examples = Examples {
             operations: Default::default(),
             models: Default::default(),

@@ -13,11 +13,13 @@ mod rustfmt;
 pub mod surface;
 mod tokens;
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::format_cache::{FormatCache, Kind};
 use crate::error::Error;
 use crate::model::Model;
 use crate::output::FileSet;
@@ -54,80 +56,123 @@ const RUNTIME: &[(&str, &str)] = &[
 
 const CRATE: &str = crate::CRATE_NAME;
 
-/// `build` applied to every item, the items split between one thread per core; results in
-/// order. (Token streams cannot cross threads, so `build` returns text.)
+/// The version of the rustfmt the crate is formatted with, if it runs.
+pub fn rustfmt_version() -> Option<String> {
+    rustfmt::version()
+}
+
+/// `build` applied to every item on one thread per core; results in order. The threads take
+/// the next item as they get free, as items vary much in size (an API file against a model
+/// file). (Token streams cannot cross threads, so `build` returns text.)
 fn on_every_core<T: Sync, R: Send>(
     items: &[T],
     build: impl Fn(&T) -> Result<R, Error> + Sync,
 ) -> Result<Vec<R>, Error> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(cores).max(1);
-    let build = &build;
-    let parts: Vec<Result<Vec<R>, Error>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(build).collect()))
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (build, next) = (&build, &next);
+    let parts: Vec<Vec<(usize, Result<R, Error>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores.min(items.len()))
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, build(item)));
+                    }
+                    done
+                })
+            })
             .collect();
         workers
             .into_iter()
             .map(|w| {
                 w.join().unwrap_or_else(|_| {
-                    Err(Error::Emit {
-                        what: "the Rust files".into(),
-                        message: "a worker thread panicked".into(),
-                    })
+                    vec![(
+                        0,
+                        Err(Error::Emit {
+                            what: "the Rust files".into(),
+                            message: "a worker thread panicked".into(),
+                        }),
+                    )]
                 })
             })
             .collect()
     });
-    let mut out = Vec::with_capacity(items.len());
-    for part in parts {
-        out.extend(part?);
-    }
-    Ok(out)
+    let mut all: Vec<(usize, Result<R, Error>)> = parts.into_iter().flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Collects the files' token streams, to format them all at once on every core
+/// Collects the crate's Rust files, to format them all at once on every core
 /// ([`Formatter::finish`]); the formatting is timed apart from the building.
 struct Formatter<'a> {
     files: &'a mut FileSet,
     timings: &'a mut Timings,
-    /// (path under the crate, the tokens as text). Text, because token streams cannot be sent
-    /// to other threads.
-    pending: Vec<(String, String)>,
+    cache: &'a FormatCache,
+    /// (path under the crate, what kind of text, the text). Token streams are kept as text,
+    /// because they cannot be sent to other threads.
+    pending: Vec<(String, Kind, String)>,
 }
 
 impl Formatter<'_> {
     fn add(&mut self, path: &str, tokens: TokenStream) -> Result<(), Error> {
-        self.pending.push((path.to_string(), tokens.to_string()));
+        self.pending
+            .push((path.to_string(), Kind::Tokens, tokens.to_string()));
         Ok(())
     }
 
-    /// Formats the collected files with prettyplease (in parallel), then the whole crate with
-    /// rustfmt.
+    /// Formats the collected files: each one the cache does not hold goes through prettyplease
+    /// (in parallel, token text only), then rustfmt.
     fn finish(self) -> Result<(), Error> {
         let t = Instant::now();
-        let formatted = on_every_core(&self.pending, |(path, text)| {
-            Ok((path.clone(), tokens::format_text(text, path)?))
+        let cache = self.cache;
+        let formatted = on_every_core(&self.pending, |(path, kind, text)| {
+            let key = FormatCache::key(*kind, text);
+            if let Some(hit) = cache.get(key) {
+                return Ok((path.clone(), hit.to_string(), None));
+            }
+            let text = match kind {
+                Kind::Tokens => tokens::format_text(text, path)?,
+                _ => text.clone(),
+            };
+            Ok((path.clone(), text, Some(key)))
         })?;
-        for (path, text) in formatted {
-            self.files.add(format!("{CRATE}/{path}"), text);
+        let mut misses = Vec::new();
+        for (path, text, miss) in formatted {
+            let path = PathBuf::from(format!("{CRATE}/{path}"));
+            if let Some(key) = miss {
+                misses.push((path.clone(), key));
+            }
+            self.files.files.insert(path, text);
         }
-        let r = Instant::now();
-        rustfmt::format_crate(self.files, CRATE)?;
-        self.timings.rustfmt += r.elapsed();
+        if !misses.is_empty() {
+            let r = Instant::now();
+            rustfmt::format_crate(self.files, misses.iter().map(|(p, _)| p.clone()).collect())?;
+            self.timings.rustfmt += r.elapsed();
+            for (path, key) in &misses {
+                cache.put(*key, &self.files.files[path]);
+            }
+        }
         self.timings.format += t.elapsed();
         Ok(())
     }
 }
 
 /// Adds the crate's files under `sailpoint/`.
-pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result<(), Error> {
+pub fn emit(
+    model: &Model,
+    files: &mut FileSet,
+    timings: &mut Timings,
+    cache: &FormatCache,
+) -> Result<(), Error> {
     let start = Instant::now();
     let facts = ModelFacts::new(model);
     let mut f = Formatter {
         files,
         timings,
+        cache,
         pending: Vec::new(),
     };
 
@@ -151,10 +196,11 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
         if (*name == "paging" && !paged) || (*name == "nullable" && !nullable) {
             continue;
         }
-        f.files.add(
-            format!("{CRATE}/src/v2024/{name}.rs"),
+        f.pending.push((
+            format!("src/v2024/{name}.rs"),
+            Kind::Source,
             (*source).to_string(),
-        );
+        ));
     }
 
     // APIs, each behind its feature.
@@ -164,7 +210,8 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
             apis::api_file(model, api)?.to_string(),
         ))
     })?;
-    f.pending.extend(api_files);
+    f.pending
+        .extend(api_files.into_iter().map(|(p, t)| (p, Kind::Tokens, t)));
     let mut api_mods = Vec::new();
     for api in &model.apis {
         let m = format_ident!("{}", api.names.rust_module);
@@ -191,7 +238,8 @@ pub fn emit(model: &Model, files: &mut FileSet, timings: &mut Timings) -> Result
             models::model_file(model, &facts, def)?.to_string(),
         ))
     })?;
-    f.pending.extend(model_files);
+    f.pending
+        .extend(model_files.into_iter().map(|(p, t)| (p, Kind::Tokens, t)));
     let mut model_mods = Vec::new();
     for def in &model.types {
         let cfg = facts.cfg(&def.names.rust);

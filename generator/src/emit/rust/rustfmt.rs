@@ -102,14 +102,19 @@ fn batches(mut paths: Vec<(PathBuf, usize)>, n: usize) -> Vec<Vec<PathBuf>> {
     out.into_iter().map(|(_, batch)| batch).collect()
 }
 
-/// Formats every `.rs` file of the crate under `prefix/` in place.
-pub fn format_crate(files: &mut FileSet, prefix: &str) -> Result<(), Error> {
-    let paths: Vec<PathBuf> = files
-        .files
-        .keys()
-        .filter(|p| p.starts_with(prefix) && p.extension().is_some_and(|e| e == "rs"))
-        .cloned()
-        .collect();
+/// The version rustfmt prints (`rustfmt 1.9.0-stable (…)`), if it runs.
+pub fn version() -> Option<String> {
+    let out = rustfmt(&std::env::temp_dir())
+        .arg("--version")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Formats the files of `files` at `paths` (crate `.rs` files) in place.
+pub fn format_crate(files: &mut FileSet, paths: Vec<PathBuf>) -> Result<(), Error> {
     if paths.is_empty() {
         return Ok(());
     }

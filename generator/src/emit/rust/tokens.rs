@@ -13,14 +13,13 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Parses a type written as text (from [`super::surface`]) into tokens.
+/// Tokens of a type written as text (from [`super::surface`]). Only lexed, not parsed as a
+/// type, which is much cheaper; formatting parses the whole file.
 pub fn ty(text: &str) -> Result<TokenStream, Error> {
-    syn::parse_str::<syn::Type>(text)
-        .map(|t| quote!(#t))
-        .map_err(|e| Error::Emit {
-            what: format!("the Rust type `{text}`"),
-            message: e.to_string(),
-        })
+    text.parse::<TokenStream>().map_err(|e| Error::Emit {
+        what: format!("the Rust type `{text}`"),
+        message: e.to_string(),
+    })
 }
 
 /// `#[doc = "…"]` lines for a rustdoc comment; nothing for empty text.

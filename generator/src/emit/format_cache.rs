@@ -1,0 +1,316 @@
+//! A cache of formatted Rust text, so that a regeneration formats only what changed.
+//!
+//! Formatting (prettyplease, then rustfmt) is most of a whole-document generation, and it is a
+//! pure function of its input and of the tools: the cache maps a hash of a file's unformatted
+//! text (or of a docs example) to its formatted text. The whole cache is invalidated when the
+//! generator binary or the rustfmt version changes, so a hit is always what formatting would
+//! make now.
+//!
+//! It lives in one file (by default `target/codegen-cache/format-v1.bin`, chosen by the caller),
+//! read at the start and rewritten at the end of a successful generation with only the entries
+//! that generation used. A missing, stale or damaged file is an empty cache, never an error: the
+//! cache can only save time, not change output.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
+
+const MAGIC: &[u8; 8] = b"SPFMTC1\n";
+
+/// What kind of formatting an entry's key stands for; part of the key, so that the same text
+/// formatted two ways gets two entries.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A crate file given as token text: prettyplease, the header, then rustfmt.
+    Tokens,
+    /// A crate file given as Rust source (the runtime): rustfmt only.
+    Source,
+    /// A docs example program: rustfmt as a standalone program.
+    Example,
+}
+
+/// A key: the hash of an entry's kind and input text.
+pub type Key = u128;
+
+/// See the module docs. Shared by both emitters (it is `Sync`).
+#[derive(Debug, Default)]
+pub struct FormatCache {
+    /// Where it is saved; `None`: caching is off.
+    path: Option<PathBuf>,
+    /// What the entries were made with (generator binary, rustfmt version).
+    fingerprint: Vec<u8>,
+    /// The file as read, and where each entry's text is in it.
+    loaded: Vec<u8>,
+    entries: HashMap<Key, Range<usize>>,
+    /// Keys of loaded entries this generation used.
+    hits: Mutex<HashSet<Key>>,
+    /// Entries formatted by this generation.
+    fresh: Mutex<HashMap<Key, String>>,
+    /// How many lookups hit, and how many texts were formatted afresh (counted also when
+    /// caching is off).
+    hit_count: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl FormatCache {
+    /// No cache: every lookup misses and nothing is saved.
+    pub fn off() -> FormatCache {
+        FormatCache::default()
+    }
+
+    /// The cache saved at `path`, if it was made by this generator binary and this rustfmt;
+    /// otherwise an empty one that will be saved there.
+    pub fn open(path: &Path) -> FormatCache {
+        let Some(fingerprint) = fingerprint() else {
+            // Without a rustfmt version, entries cannot be checked: no caching.
+            return FormatCache::off();
+        };
+        let mut cache = FormatCache {
+            path: Some(path.to_path_buf()),
+            fingerprint,
+            ..FormatCache::default()
+        };
+        if let Ok(bytes) = std::fs::read(path) {
+            if let Some(entries) = parse(&bytes, &cache.fingerprint) {
+                cache.entries = entries;
+                cache.loaded = bytes;
+            }
+        }
+        cache
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.path.is_some()
+    }
+
+    /// The key of `text` formatted as `kind`.
+    pub fn key(kind: Kind, text: &str) -> Key {
+        xxh3_128_with_seed(text.as_bytes(), kind as u64 + 1)
+    }
+
+    /// The formatted text for `key`, if cached.
+    pub fn get(&self, key: Key) -> Option<&str> {
+        let range = self.entries.get(&key)?;
+        let text = std::str::from_utf8(self.loaded.get(range.clone())?).ok()?;
+        self.hit_count.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut hits) = self.hits.lock() {
+            hits.insert(key);
+        }
+        Some(text)
+    }
+
+    /// Records what formatting made for `key`.
+    pub fn put(&self, key: Key, formatted: &str) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        if !self.is_on() {
+            return;
+        }
+        if let Ok(mut fresh) = self.fresh.lock() {
+            fresh.insert(key, formatted.to_string());
+        }
+    }
+
+    /// How many lookups hit and how many entries were formatted afresh.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.hit_count.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Writes the entries this generation used (replacing the file atomically), unless they are
+    /// exactly the ones already saved. Failing to save only costs time later, so it is not an
+    /// error.
+    pub fn save(self) {
+        let Some(path) = self.path else { return };
+        let hits = self.hits.into_inner().unwrap_or_default();
+        let fresh = self.fresh.into_inner().unwrap_or_default();
+        if fresh.is_empty() && hits.len() == self.entries.len() {
+            return;
+        }
+        let mut out = Vec::with_capacity(self.loaded.len().max(1 << 20));
+        out.extend_from_slice(MAGIC);
+        push_bytes(&mut out, &self.fingerprint);
+        let mut keys: Vec<Key> = hits.iter().chain(fresh.keys()).copied().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
+        for key in keys {
+            let text = match fresh.get(&key) {
+                Some(text) => text.as_bytes(),
+                None => match self
+                    .entries
+                    .get(&key)
+                    .and_then(|r| self.loaded.get(r.clone()))
+                {
+                    Some(bytes) => bytes,
+                    None => continue,
+                },
+            };
+            out.extend_from_slice(&key.to_le_bytes());
+            push_bytes(&mut out, text);
+        }
+        let sum = xxh3_64(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, &out).is_err() || std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The entries of a cache file, if it is whole (its checksum matches) and was made with
+/// `fingerprint`.
+fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<HashMap<Key, Range<usize>>> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if xxh3_64(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut r = Reader { bytes: body, at: 0 };
+    if r.take(MAGIC.len())? != MAGIC.as_slice() {
+        return None;
+    }
+    let len = r.u64()?;
+    if r.take(usize::try_from(len).ok()?)? != fingerprint {
+        return None;
+    }
+    let count = r.u64()?;
+    let mut entries = HashMap::new();
+    for _ in 0..count {
+        let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let len = usize::try_from(r.u64()?).ok()?;
+        let start = r.at;
+        r.take(len)?;
+        entries.insert(key, start..start + len);
+    }
+    (r.at == body.len()).then_some(entries)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
+/// What cached text depends on besides its input: this generator binary (its path, size and
+/// modification time: a rebuilt generator may format differently) and the rustfmt that runs.
+fn fingerprint() -> Option<Vec<u8>> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let rustfmt = super::rust::rustfmt_version()?;
+    Some(
+        format!(
+            "{}\n{}\n{}.{}\n{}",
+            exe.display(),
+            meta.len(),
+            modified.as_secs(),
+            modified.subsec_nanos(),
+            rustfmt.trim()
+        )
+        .into_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "sailpoint-format-cache-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("format.bin")
+    }
+
+    #[test]
+    fn saved_entries_come_back_and_unused_ones_are_dropped() {
+        let path = scratch("roundtrip");
+        let cache = FormatCache::open(&path);
+        assert!(cache.is_on(), "rustfmt must be installed for this test");
+        let a = FormatCache::key(Kind::Tokens, "struct A;");
+        let b = FormatCache::key(Kind::Tokens, "struct B;");
+        assert_eq!(cache.get(a), None);
+        cache.put(a, "pub struct A;\n");
+        cache.put(b, "pub struct B;\n");
+        cache.save();
+
+        let cache = FormatCache::open(&path);
+        assert_eq!(cache.get(a), Some("pub struct A;\n"));
+        cache.save(); // only `a` was used: `b` is dropped
+
+        let cache = FormatCache::open(&path);
+        assert_eq!(cache.get(b), None);
+        assert_eq!(cache.get(a), Some("pub struct A;\n"));
+        assert_eq!(cache.counts(), (1, 0));
+    }
+
+    #[test]
+    fn kinds_do_not_share_entries() {
+        assert_ne!(
+            FormatCache::key(Kind::Tokens, "fn main() {}"),
+            FormatCache::key(Kind::Example, "fn main() {}")
+        );
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_file_is_an_empty_cache() {
+        let path = scratch("damaged");
+        let cache = FormatCache::open(&path);
+        let a = FormatCache::key(Kind::Source, "fn a() {}");
+        cache.put(a, "fn a() {}\n");
+        cache.save();
+        let mut bytes = std::fs::read(&path).unwrap();
+        assert!(parse(&bytes, &FormatCache::open(&path).fingerprint).is_some());
+        // Made by another generator or rustfmt: a different fingerprint.
+        assert_eq!(parse(&bytes, b"another rustfmt"), None);
+
+        // One flipped byte in an entry's text: the checksum no longer matches.
+        let at = bytes.len() - 12;
+        bytes[at] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(FormatCache::open(&path).get(a), None);
+        std::fs::write(&path, b"garbage").unwrap();
+        assert_eq!(FormatCache::open(&path).get(a), None);
+    }
+
+    #[test]
+    fn off_never_hits_and_saves_nothing() {
+        let cache = FormatCache::off();
+        let a = FormatCache::key(Kind::Tokens, "x");
+        cache.put(a, "y");
+        assert_eq!(cache.get(a), None);
+        cache.save();
+    }
+}
