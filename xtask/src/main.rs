@@ -195,6 +195,9 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
             .sum::<usize>(),
         generation.model.types.len()
     );
+    // The process ends here: freeing the model and the files one allocation at a time would
+    // only delay the exit (the OS takes the memory back at once).
+    std::mem::forget(generation);
     Ok(ExitCode::SUCCESS)
 }
 

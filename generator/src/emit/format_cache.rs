@@ -7,9 +7,11 @@
 //! make now.
 //!
 //! It lives in one file (by default `target/codegen-cache/format-v1.bin`, chosen by the caller),
-//! read at the start and rewritten at the end of a successful generation with only the entries
-//! that generation used. A missing, stale or damaged file is an empty cache, never an error: the
-//! cache can only save time, not change output.
+//! read at the start and rewritten at the end of a successful generation. An entry that has not
+//! been used by the last [`MAX_AGE`] generations is dropped then, so the cache follows the spec
+//! as it changes without growing for ever, and serves a few jobs (say, the default tag and the
+//! whole document) side by side. A missing, stale or damaged file is an empty cache, never an
+//! error: the cache can only save time, not change output.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -19,7 +21,10 @@ use std::sync::Mutex;
 
 use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
 
-const MAGIC: &[u8; 8] = b"SPFMTC1\n";
+const MAGIC: &[u8; 8] = b"SPFMTC2\n";
+
+/// Generations an entry may go unused before it is dropped.
+pub const MAX_AGE: u32 = 8;
 
 /// What kind of formatting an entry's key stands for; part of the key, so that the same text
 /// formatted two ways gets two entries.
@@ -45,7 +50,8 @@ pub struct FormatCache {
     fingerprint: Vec<u8>,
     /// The file as read, and where each entry's text is in it.
     loaded: Vec<u8>,
-    entries: HashMap<Key, Range<usize>>,
+    /// Where each entry's text is in `loaded`, and for how many generations it has gone unused.
+    entries: HashMap<Key, (Range<usize>, u32)>,
     /// Keys of loaded entries this generation used.
     hits: Mutex<HashSet<Key>>,
     /// Entries formatted by this generation.
@@ -94,7 +100,7 @@ impl FormatCache {
 
     /// The formatted text for `key`, if cached.
     pub fn get(&self, key: Key) -> Option<&str> {
-        let range = self.entries.get(&key)?;
+        let (range, _) = self.entries.get(&key)?;
         let text = std::str::from_utf8(self.loaded.get(range.clone())?).ok()?;
         self.hit_count.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut hits) = self.hits.lock() {
@@ -122,36 +128,41 @@ impl FormatCache {
         )
     }
 
-    /// Writes the entries this generation used (replacing the file atomically), unless they are
-    /// exactly the ones already saved. Failing to save only costs time later, so it is not an
-    /// error.
+    /// Writes the entries this generation used and those not yet too old (replacing the file
+    /// atomically), unless nothing would change. Failing to save only costs time later, so it
+    /// is not an error.
     pub fn save(self) {
         let Some(path) = self.path else { return };
         let hits = self.hits.into_inner().unwrap_or_default();
         let fresh = self.fresh.into_inner().unwrap_or_default();
-        if fresh.is_empty() && hits.len() == self.entries.len() {
+        let unchanged = fresh.is_empty()
+            && hits.len() == self.entries.len()
+            && self.entries.values().all(|(_, age)| *age == 0);
+        if unchanged {
             return;
         }
         let mut out = Vec::with_capacity(self.loaded.len().max(1 << 20));
         out.extend_from_slice(MAGIC);
         push_bytes(&mut out, &self.fingerprint);
-        let mut keys: Vec<Key> = hits.iter().chain(fresh.keys()).copied().collect();
-        keys.sort_unstable();
-        keys.dedup();
-        out.extend_from_slice(&(keys.len() as u64).to_le_bytes());
-        for key in keys {
-            let text = match fresh.get(&key) {
-                Some(text) => text.as_bytes(),
-                None => match self
-                    .entries
-                    .get(&key)
-                    .and_then(|r| self.loaded.get(r.clone()))
-                {
-                    Some(bytes) => bytes,
-                    None => continue,
-                },
-            };
+        // (key, age, text): used ones are young again, unused ones a generation older.
+        let mut kept: Vec<(Key, u32, &[u8])> = fresh
+            .iter()
+            .map(|(k, text)| (*k, 0, text.as_bytes()))
+            .collect();
+        for (key, (range, age)) in &self.entries {
+            if fresh.contains_key(key) {
+                continue;
+            }
+            let age = if hits.contains(key) { 0 } else { age + 1 };
+            if let (true, Some(text)) = (age < MAX_AGE, self.loaded.get(range.clone())) {
+                kept.push((*key, age, text));
+            }
+        }
+        kept.sort_unstable_by_key(|(k, _, _)| *k);
+        out.extend_from_slice(&(kept.len() as u64).to_le_bytes());
+        for (key, age, text) in kept {
             out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&age.to_le_bytes());
             push_bytes(&mut out, text);
         }
         let sum = xxh3_64(&out);
@@ -174,7 +185,7 @@ fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 
 /// The entries of a cache file, if it is whole (its checksum matches) and was made with
 /// `fingerprint`.
-fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<HashMap<Key, Range<usize>>> {
+fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<HashMap<Key, (Range<usize>, u32)>> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
     if xxh3_64(body).to_le_bytes() != sum {
         return None;
@@ -191,10 +202,11 @@ fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<HashMap<Key, Range<usize>>>
     let mut entries = HashMap::new();
     for _ in 0..count {
         let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let age = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
         let len = usize::try_from(r.u64()?).ok()?;
         let start = r.at;
         r.take(len)?;
-        entries.insert(key, start..start + len);
+        entries.insert(key, (start..start + len, age));
     }
     (r.at == body.len()).then_some(entries)
 }
@@ -255,7 +267,7 @@ mod tests {
     }
 
     #[test]
-    fn saved_entries_come_back_and_unused_ones_are_dropped() {
+    fn saved_entries_come_back_and_long_unused_ones_are_dropped() {
         let path = scratch("roundtrip");
         let cache = FormatCache::open(&path);
         assert!(cache.is_on(), "rustfmt must be installed for this test");
@@ -266,10 +278,13 @@ mod tests {
         cache.put(b, "pub struct B;\n");
         cache.save();
 
-        let cache = FormatCache::open(&path);
-        assert_eq!(cache.get(a), Some("pub struct A;\n"));
-        cache.save(); // only `a` was used: `b` is dropped
-
+        // Only `a` is used from now on: `b` stays for MAX_AGE generations, then goes.
+        for generation in 1..=MAX_AGE {
+            let cache = FormatCache::open(&path);
+            assert_eq!(cache.entries.len(), 2, "generation {generation}");
+            assert_eq!(cache.get(a), Some("pub struct A;\n"));
+            cache.save();
+        }
         let cache = FormatCache::open(&path);
         assert_eq!(cache.get(b), None);
         assert_eq!(cache.get(a), Some("pub struct A;\n"));
