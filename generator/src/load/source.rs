@@ -46,6 +46,12 @@ impl SourceFile {
 }
 
 fn parse(path: &Path, text: &str, chain: &[String]) -> Result<Value, Error> {
+    // Straight into JSON values; anything unusual (a float or compound map key, a key given
+    // twice, a syntax error) goes the long way, through serde_yaml's own values, which gives
+    // the precise error.
+    if let Ok(Json(value)) = serde_yaml::from_str::<Json>(text) {
+        return Ok(value);
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
@@ -63,6 +69,113 @@ fn parse(path: &Path, text: &str, chain: &[String]) -> Result<Value, Error> {
         }
     })?;
     Ok(to_json(yaml))
+}
+
+/// A YAML document read straight into a JSON value (no intermediate YAML tree). Map keys that
+/// are not strings become their text, as in [`to_json`]; other keys are refused.
+struct Json(Value);
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(JsonVisitor).map(Json)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::from(n))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Json(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(Key(k)) = map.next_key()? {
+            let Json(v) = map.next_value()?;
+            if out.insert(k, v).is_some() {
+                return Err(serde::de::Error::custom("a key given twice"));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+    // A tagged value (`!tag value`): its value, as `to_json` takes it.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_, variant) = data.variant::<serde::de::IgnoredAny>()?;
+        variant.newtype_variant::<Json>().map(|Json(v)| v)
+    }
+}
+
+/// A map key: strings, booleans, integers and null, as text.
+struct Key(String);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        d.deserialize_any(KeyVisitor).map(Key)
+    }
+}
+
+struct KeyVisitor;
+
+impl serde::de::Visitor<'_> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string, boolean, integer or null map key")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<String, E> {
+        Ok(b.to_string())
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+    fn visit_str<E>(self, s: &str) -> Result<String, E> {
+        Ok(s.to_string())
+    }
+    fn visit_string<E>(self, s: String) -> Result<String, E> {
+        Ok(s)
+    }
+    fn visit_unit<E>(self) -> Result<String, E> {
+        Ok("null".to_string())
+    }
 }
 
 /// serde_yaml appends " at line L column C" to its messages; we print the position ourselves.
@@ -250,6 +363,59 @@ impl MarkedEventReceiver for Finder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The long way: serde_yaml's own tree, then JSON.
+    fn through_yaml_values(text: &str) -> Value {
+        to_json(serde_yaml::from_str(text).unwrap())
+    }
+
+    fn direct(text: &str) -> Option<Value> {
+        serde_yaml::from_str::<Json>(text).ok().map(|Json(v)| v)
+    }
+
+    #[test]
+    fn direct_reading_gives_what_yaml_values_give() {
+        let text = "200:\n  a: [1, -2, 3.5, .inf, null, ~, true, 'x']\ntrue: yes\n~: 1\n18446744073709551615: big\nt: !tag {b: 2}\n";
+        assert_eq!(direct(text), Some(through_yaml_values(text)));
+        let v = direct(text).unwrap();
+        assert_eq!(v["200"]["a"][3], Value::Null);
+        assert_eq!(v["null"], Value::from(1));
+        assert_eq!(v["t"]["b"], Value::from(2));
+    }
+
+    #[test]
+    fn unusual_keys_and_duplicates_take_the_long_way() {
+        assert_eq!(direct("1.5: x\n"), None);
+        assert_eq!(direct("[a]: x\n"), None);
+        assert_eq!(direct("a: 1\na: 2\n"), None);
+        // …where the long way reports the duplicate with its place.
+        let e = parse(Path::new("dup.yaml"), "a: 1\na: 2\n", &[]).unwrap_err();
+        assert!(e.to_string().contains("dup.yaml:"), "{e}");
+    }
+
+    /// Every file of the real document reads the same both ways.
+    #[test]
+    fn direct_reading_agrees_on_the_upstream_document() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/upstream/api-specs/idn");
+        let files: Vec<PathBuf> = crate::output::walk(&dir)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        assert!(
+            files.len() > 500,
+            "upstream document not found in {}",
+            dir.display()
+        );
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(
+                direct(&text),
+                Some(through_yaml_values(&text)),
+                "{}",
+                file.display()
+            );
+        }
+    }
 
     #[test]
     fn locates_nested_keys_and_items() {

@@ -203,15 +203,36 @@ pub fn emit(
         ));
     }
 
-    // APIs, each behind its feature.
-    let api_files = on_every_core(&model.apis, |api| {
-        Ok((
-            format!("src/v2024/apis/{}.rs", api.names.rust_module),
-            apis::api_file(model, api)?.to_string(),
-        ))
+    // The API files, the model files and the examples' tests, built on every core.
+    enum Job<'m> {
+        Api(&'m crate::model::Api),
+        Model(&'m crate::model::TypeDef),
+        Tests,
+    }
+    let jobs: Vec<Job> = std::iter::once(Job::Tests)
+        .chain(model.apis.iter().map(Job::Api))
+        .chain(model.types.iter().map(Job::Model))
+        .collect();
+    let built = on_every_core(&jobs, |job| {
+        Ok(match job {
+            Job::Api(api) => (
+                format!("src/v2024/apis/{}.rs", api.names.rust_module),
+                apis::api_file(model, api)?.to_string(),
+            ),
+            Job::Model(def) => (
+                format!("src/v2024/models/{}.rs", def.names.rust_module),
+                models::model_file(model, &facts, def)?.to_string(),
+            ),
+            Job::Tests => (
+                "tests/examples.rs".to_string(),
+                roundtrip::tests(model, &facts)?.to_string(),
+            ),
+        })
     })?;
     f.pending
-        .extend(api_files.into_iter().map(|(p, t)| (p, Kind::Tokens, t)));
+        .extend(built.into_iter().map(|(p, t)| (p, Kind::Tokens, t)));
+
+    // APIs, each behind its feature.
     let mut api_mods = Vec::new();
     for api in &model.apis {
         let m = format_ident!("{}", api.names.rust_module);
@@ -232,14 +253,6 @@ pub fn emit(
     )?;
 
     // Models, each compiled only when a feature that reaches it is on.
-    let model_files = on_every_core(&model.types, |def| {
-        Ok((
-            format!("src/v2024/models/{}.rs", def.names.rust_module),
-            models::model_file(model, &facts, def)?.to_string(),
-        ))
-    })?;
-    f.pending
-        .extend(model_files.into_iter().map(|(p, t)| (p, Kind::Tokens, t)));
     let mut model_mods = Vec::new();
     for def in &model.types {
         let cfg = facts.cfg(&def.names.rust);
@@ -262,7 +275,6 @@ pub fn emit(
         },
     )?;
 
-    f.add("tests/examples.rs", roundtrip::tests(model, &facts)?)?;
     f.finish()?;
     let elapsed = start.elapsed();
     timings.emit_rust += elapsed.saturating_sub(timings.format);
