@@ -7,6 +7,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod select;
 
 use std::path::PathBuf;

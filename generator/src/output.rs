@@ -60,31 +60,22 @@ impl FileSet {
         fs::create_dir_all(out).map_err(write_error(out))?;
         let entries: Vec<(&PathBuf, &String)> = self.files.iter().collect();
         // Comparing with what is on disk is most of a regeneration: spread it over the cores.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = entries.len().div_ceil(cores).max(1);
-        let changed: Vec<(PathBuf, &String, bool)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = entries
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter_map(|(rel, contents)| {
-                                let path = out.join(rel);
-                                match fs::read(&path) {
-                                    Ok(old) if old == contents.as_bytes() => None,
-                                    Ok(_) => Some((path, *contents, true)),
-                                    Err(_) => Some((path, *contents, false)),
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
+        let compared = crate::parallel::on_every_core(&entries, |(rel, contents)| {
+            let path = out.join(rel);
+            match fs::read(&path) {
+                Ok(old) if old == contents.as_bytes() => None,
+                Ok(_) => Some((path, *contents, true)),
+                Err(_) => Some((path, *contents, false)),
+            }
         });
+        let changed: Vec<(PathBuf, &String, bool)> = compared
+            .ok_or_else(|| Error::Write {
+                path: out.to_path_buf(),
+                source: std::io::Error::other("a worker thread panicked"),
+            })?
+            .into_iter()
+            .flatten()
+            .collect();
         let mut gone = Vec::new();
         for dir in self.owned_dirs() {
             for file in walk(&out.join(&dir)) {
@@ -201,6 +192,14 @@ mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
 
+    /// An empty folder of this test's own.
+    fn scratch(name: &str) -> PathBuf {
+        let out =
+            std::env::temp_dir().join(format!("codegen-output-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&out);
+        out
+    }
+
     fn set(files: &[(&str, &str)]) -> FileSet {
         let mut set = FileSet::default();
         for (path, contents) in files {
@@ -211,8 +210,7 @@ mod tests {
 
     #[test]
     fn rewriting_keeps_unchanged_files_and_replaces_the_rest() {
-        let out = std::env::temp_dir().join(format!("codegen-output-test-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&out);
+        let out = scratch("test");
         fs::create_dir_all(out.join("notes")).unwrap();
         fs::write(out.join("notes/mine.txt"), "not the generator's").unwrap();
 
@@ -252,8 +250,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_leaves_the_old_output_as_it_was() {
-        let out = std::env::temp_dir().join(format!("codegen-output-fail-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&out);
+        let out = scratch("fail");
         let old = set(&[("crate/a.rs", "a"), ("crate/z", "a file, not a folder")]);
         old.write(&out).unwrap();
 
@@ -279,8 +276,7 @@ mod tests {
 
     #[test]
     fn folders_left_empty_are_removed() {
-        let out = std::env::temp_dir().join(format!("codegen-output-empty-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&out);
+        let out = scratch("empty");
         set(&[("crate/a.rs", "a"), ("crate/deep/er/b.rs", "b")])
             .write(&out)
             .unwrap();

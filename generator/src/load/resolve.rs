@@ -641,7 +641,7 @@ impl Resolver {
     }
 
     /// Turns the merged tree into `openapiv3` types. Component schemas, the bulk of a large
-    /// document, are deserialized on all cores.
+    /// document, are deserialized on every core.
     fn deserialize(&self, mut doc: Value) -> Result<openapiv3::OpenAPI, Error> {
         let error = |path: String, message: String| {
             let location = self.locate_path(&path);
@@ -657,45 +657,19 @@ impl Resolver {
         };
         let mut api: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc)
             .map_err(|e| error(e.path().to_string(), e.inner().to_string()))?;
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(8);
-        let chunk = schemas.len().div_ceil(workers).max(1);
-        type Parsed =
-            Result<Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)>, (String, String)>;
-        let results: Vec<Parsed> = std::thread::scope(|s| {
-            let handles: Vec<_> = schemas
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|(name, v)| {
-                                serde_path_to_error::deserialize(v)
-                                    .map(|s| (name.clone(), s))
-                                    .map_err(|e| {
-                                        (
-                                            format!("components.schemas.{name}.{}", e.path()),
-                                            e.inner().to_string(),
-                                        )
-                                    })
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err((String::new(), "a worker thread panicked".into())))
-                })
-                .collect()
-        });
+        let parsed = crate::parallel::on_every_core(&schemas, |(name, v)| {
+            serde_path_to_error::deserialize(v).map_err(|e| {
+                (
+                    format!("components.schemas.{name}.{}", e.path()),
+                    e.inner().to_string(),
+                )
+            })
+        })
+        .ok_or_else(|| error(String::new(), "a worker thread panicked".into()))?;
         let components = api.components.get_or_insert_with(Default::default);
-        for part in results {
-            for (name, schema) in part.map_err(|(path, message)| error(path, message))? {
-                components.schemas.insert(name, schema);
-            }
+        for ((name, _), schema) in schemas.iter().zip(parsed) {
+            let schema = schema.map_err(|(path, message)| error(path, message))?;
+            components.schemas.insert(name.clone(), schema);
         }
         Ok(api)
     }

@@ -61,48 +61,19 @@ pub fn rustfmt_version() -> Option<String> {
     rustfmt::version()
 }
 
-/// `build` applied to every item on one thread per core; results in order. The threads take
-/// the next item as they get free, as items vary much in size (an API file against a model
-/// file). (Token streams cannot cross threads, so `build` returns text.)
+/// `build` applied to every item on every core ([`crate::parallel::on_every_core`]); results in
+/// order. (Token streams cannot cross threads, so `build` returns text.)
 fn on_every_core<T: Sync, R: Send>(
     items: &[T],
     build: impl Fn(&T) -> Result<R, Error> + Sync,
 ) -> Result<Vec<R>, Error> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let (build, next) = (&build, &next);
-    let parts: Vec<Vec<(usize, Result<R, Error>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..cores.min(items.len()))
-            .map(|_| {
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, build(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    vec![(
-                        0,
-                        Err(Error::Emit {
-                            what: "the Rust files".into(),
-                            message: "a worker thread panicked".into(),
-                        }),
-                    )]
-                })
-            })
-            .collect()
-    });
-    let mut all: Vec<(usize, Result<R, Error>)> = parts.into_iter().flatten().collect();
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
+    crate::parallel::on_every_core(items, build)
+        .ok_or_else(|| Error::Emit {
+            what: "the Rust files".into(),
+            message: "a worker thread panicked".into(),
+        })?
+        .into_iter()
+        .collect()
 }
 
 /// Collects the crate's Rust files, to format them all at once on every core
