@@ -69,21 +69,21 @@ pub const CRATE_VERSION: &str = "0.1.0";
 pub fn generate(options: &Options) -> Result<Generation, Error> {
     let mut timings = Timings::default();
     let t = Instant::now();
-    // The cache is read (and rustfmt asked its version) while the spec loads.
-    let (spec, cache) = std::thread::scope(|scope| {
+    let spec = load::load(&options.spec)?;
+    timings.load = t.elapsed();
+
+    // Lowering takes one core: the cache is read (and rustfmt asked its version) on another.
+    let t = Instant::now();
+    let (model, cache) = std::thread::scope(|scope| {
         let cache = scope.spawn(|| match &options.format_cache {
             Some(path) => FormatCache::open(path),
             None => FormatCache::off(),
         });
-        let spec = load::load(&options.spec);
-        (spec, cache.join().unwrap_or_else(|_| FormatCache::off()))
+        let model = select::select(&spec.api, &options.tags)
+            .and_then(|selection| lower::lower(&spec, &selection));
+        (model, cache.join().unwrap_or_else(|_| FormatCache::off()))
     });
-    let spec = spec?;
-    timings.load = t.elapsed();
-
-    let t = Instant::now();
-    let selection = select::select(&spec.api, &options.tags)?;
-    let model = lower::lower(&spec, &selection)?;
+    let model = model?;
     timings.lower = t.elapsed();
 
     // The two emitters read the same model and write different folders: they run side by
