@@ -1,4 +1,5 @@
-//! The Rust client crate emitter: token streams built with `quote`, formatted with `prettyplease`.
+//! The Rust client crate emitter: token streams built with `quote`, formatted with `prettyplease`
+//! and then `rustfmt`, except where the [`FormatCache`] already holds the result.
 //!
 //! Layout of the emitted crate (under `sailpoint/`): `src/lib.rs`, `src/v2024/mod.rs`, the
 //! runtime copied from `templates/rust/runtime/`, `src/v2024/apis/*`, `src/v2024/models/*`, and
