@@ -13,12 +13,55 @@ use std::process::{Command, Stdio};
 use crate::error::Error;
 use crate::output::FileSet;
 
-/// rustfmt run in `dir` (the staging folder), so that stdin and file input find the same
-/// (default) configuration, not a `rustfmt.toml` of wherever the generator runs.
+fn rustfmt_command() -> Command {
+    Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
+}
+
+/// rustfmt run in `dir` (a [`Scratch`] folder) with the configuration written there: rustfmt's
+/// defaults, never a `rustfmt.toml` of wherever the generator runs nor the user's own
+/// (`~/.config/rustfmt/`), so that the output is the same on every machine.
 fn rustfmt(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()));
-    command.args(["--edition", "2021"]).current_dir(dir);
+    let mut command = rustfmt_command();
     command
+        .args(["--edition", "2021", "--config-path"])
+        .arg(dir.join(CONFIG))
+        .current_dir(dir);
+    command
+}
+
+const CONFIG: &str = "rustfmt.toml";
+
+/// A folder of this generation's own for rustfmt's input and configuration, removed when
+/// dropped. Memory-backed when the system has it: creating ~2,000 files on disk costs more
+/// than formatting some of them.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch, Error> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = base.join(format!("sailpoint-rustfmt-{}-{n}", std::process::id()));
+        let io = |e: std::io::Error| failed(format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        std::fs::write(
+            dir.join(CONFIG),
+            "# rustfmt's defaults, whatever the configuration of the machine.\n",
+        )
+        .map_err(io)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn failed(message: String) -> Error {
@@ -104,10 +147,7 @@ fn batches(mut paths: Vec<(PathBuf, usize)>, n: usize) -> Vec<Vec<PathBuf>> {
 
 /// The version rustfmt prints (`rustfmt 1.9.0-stable (…)`), if it runs.
 pub fn version() -> Option<String> {
-    let out = rustfmt(&std::env::temp_dir())
-        .arg("--version")
-        .output()
-        .ok()?;
+    let out = rustfmt_command().arg("--version").output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
@@ -121,21 +161,9 @@ pub fn format_crate(files: &mut FileSet, paths: Vec<PathBuf>) -> Result<(), Erro
     let (parents, leaves): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .into_iter()
         .partition(|p| declares_file_modules(&files.files[p]));
-    // Memory-backed when the system has it: creating ~2,000 files on disk costs more than
-    // formatting some of them.
-    let shm = Path::new("/dev/shm");
-    let scratch = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    let dir = scratch.join(format!(
-        "sailpoint-rustfmt-{}-{:p}",
-        std::process::id(),
-        files
-    ));
+    let scratch = Scratch::new()?;
+    let dir = &scratch.0;
     let io = |e: std::io::Error| failed(e.to_string());
-    std::fs::create_dir_all(&dir).map_err(io)?;
     let result = (|| {
         let mut sized = Vec::new();
         for p in &leaves {
@@ -178,7 +206,7 @@ pub fn format_crate(files: &mut FileSet, paths: Vec<PathBuf>) -> Result<(), Erro
         }
         Ok(())
     })();
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(scratch);
     result
 }
 
@@ -192,7 +220,8 @@ pub fn format_programs(programs: &[String]) -> Result<Vec<String>, Error> {
     if programs.is_empty() {
         return Ok(Vec::new());
     }
-    let dir = std::env::temp_dir();
+    let scratch = Scratch::new()?;
+    let dir = &scratch.0;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = programs.len().div_ceil(cores).max(1);
     let batches: Vec<Result<Vec<String>, Error>> = std::thread::scope(|scope| {
