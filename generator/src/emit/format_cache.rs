@@ -3,8 +3,8 @@
 //! Formatting (prettyplease, then rustfmt) is most of a whole-document generation, and it is a
 //! pure function of its input and of the tools: the cache maps a hash of a file's unformatted
 //! text (or of a docs example) to its formatted text. The whole cache is invalidated when the
-//! generator binary or the rustfmt version changes, so a hit is always what formatting would
-//! make now.
+//! formatting code (see [`FORMATTING_CODE`]), a formatting dependency or the rustfmt version
+//! changes, so a hit is always what formatting would make now.
 //!
 //! It lives in one file (by default `target/codegen-cache/format-v1.bin`, chosen by the caller),
 //! read at the start and rewritten at the end of a successful generation. An entry that has not
@@ -229,28 +229,27 @@ impl Reader<'_> {
     }
 }
 
-/// What cached text depends on besides its input: this generator binary (its path, size and
-/// modification time: a rebuilt generator may format differently) and the rustfmt that runs.
+/// The code that turns unformatted text into formatted text: the formatting steps, and the
+/// lock file (the versions of prettyplease, syn and proc-macro2). Changing any of it empties the
+/// cache; changing the emitters does not, since what they make differently has other keys.
+const FORMATTING_CODE: &[&str] = &[
+    include_str!("format_cache.rs"),
+    include_str!("rust/mod.rs"),
+    include_str!("rust/tokens.rs"),
+    include_str!("rust/rustfmt.rs"),
+    include_str!("rust/examples.rs"),
+    include_str!("../../../Cargo.lock"),
+];
+
+/// What cached text depends on besides its input: [`FORMATTING_CODE`] and the rustfmt that
+/// runs (whose configuration is fixed, see `rust/rustfmt.rs`).
 fn fingerprint() -> Option<Vec<u8>> {
-    let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(&exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     let rustfmt = super::rust::rustfmt_version()?;
-    Some(
-        format!(
-            "{}\n{}\n{}.{}\n{}",
-            exe.display(),
-            meta.len(),
-            modified.as_secs(),
-            modified.subsec_nanos(),
-            rustfmt.trim()
-        )
-        .into_bytes(),
-    )
+    let mut code = xxhash_rust::xxh3::Xxh3::new();
+    for source in FORMATTING_CODE {
+        code.update(source.as_bytes());
+    }
+    Some(format!("{:032x}\n{}", code.digest128(), rustfmt.trim()).into_bytes())
 }
 
 #[cfg(test)]
