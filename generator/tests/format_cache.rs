@@ -34,13 +34,13 @@ fn a_warm_cache_gives_the_same_files_and_formats_nothing() {
     assert_eq!(second.timings.rustfmt.as_nanos(), 0, "rustfmt ran");
     assert_eq!(second.files, uncached.files);
 
-    // Damaged: ignored, everything formatted afresh, the same files.
+    // Damaged in the middle: what follows the damage is formatted afresh, the same files.
     let mut bytes = std::fs::read(&cache).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x20;
     std::fs::write(&cache, &bytes).unwrap();
     let third = run(Some(cache.clone()));
-    assert_eq!(third.timings.cache_hits, 0);
+    assert!(third.timings.cache_misses > 0);
     assert_eq!(third.files, uncached.files);
     std::fs::remove_dir_all(&dir).unwrap();
 }

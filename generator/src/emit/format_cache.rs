@@ -6,12 +6,14 @@
 //! formatting code (see [`FORMATTING_CODE`]), a formatting dependency or the rustfmt version
 //! changes, so a hit is always what formatting would make now.
 //!
-//! It lives in one file (by default `target/codegen-cache/format-v1.bin`, chosen by the caller),
-//! read at the start and rewritten at the end of a successful generation. An entry that has not
-//! been used by the last [`MAX_AGE`] generations is dropped then, so the cache follows the spec
-//! as it changes without growing for ever, and serves a few jobs (say, the default tag and the
-//! whole document) side by side. A missing, stale or damaged file is an empty cache, never an
-//! error: the cache can only save time, not change output.
+//! It lives in one file (by default `target/codegen-cache/format-v1.bin`, chosen by the caller):
+//! a header (the fingerprint) and records, each with its own checksum. A generation that
+//! formatted something appends its records; when a quarter of the entries went unused, the file
+//! is rewritten instead, dropping the entries unused by the last [`MAX_AGE`] rewrites. So the
+//! cache follows the spec as it changes without growing for ever, and serves a few jobs (say,
+//! the default tag and the whole document) side by side. A missing or stale file is an empty
+//! cache, a damaged record ends what is read of it; never an error: the cache can only save
+//! time, not change output.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -21,9 +23,9 @@ use std::sync::Mutex;
 
 use xxhash_rust::xxh3::{xxh3_128_with_seed, xxh3_64};
 
-const MAGIC: &[u8; 8] = b"SPFMTC2\n";
+const MAGIC: &[u8; 8] = b"SPFMTC3\n";
 
-/// Generations an entry may go unused before it is dropped.
+/// Rewrites an entry may go unused through before it is dropped.
 pub const MAX_AGE: u32 = 8;
 
 /// What kind of formatting an entry's key stands for; part of the key, so that the same text
@@ -50,8 +52,10 @@ pub struct FormatCache {
     fingerprint: Vec<u8>,
     /// The file as read, and where each entry's text is in it.
     loaded: Vec<u8>,
-    /// Where each entry's text is in `loaded`, and for how many generations it has gone unused.
+    /// Where each entry's text is in `loaded`, and through how many rewrites it has gone unused.
     entries: HashMap<Key, (Range<usize>, u32)>,
+    /// Whether the file read is whole and made with this fingerprint, so it can be appended to.
+    appendable: bool,
     /// Keys of loaded entries this generation used.
     hits: Mutex<HashSet<Key>>,
     /// Entries formatted by this generation.
@@ -81,9 +85,10 @@ impl FormatCache {
             ..FormatCache::default()
         };
         if let Ok(bytes) = std::fs::read(path) {
-            if let Some(entries) = parse(&bytes, &cache.fingerprint) {
+            if let Some((entries, whole)) = parse(&bytes, &cache.fingerprint) {
                 cache.entries = entries;
                 cache.loaded = bytes;
+                cache.appendable = whole;
             }
         }
         cache
@@ -128,45 +133,48 @@ impl FormatCache {
         )
     }
 
-    /// Writes the entries this generation used and those not yet too old (replacing the file
-    /// atomically), unless nothing would change. Failing to save only costs time later, so it
-    /// is not an error.
+    /// Saves what this generation formatted: appended to the file, or, when the file cannot
+    /// be appended to or a quarter of its entries went unused, a new file (replacing the old one
+    /// atomically) with the entries used and those not yet too old. Failing to save only costs
+    /// time later, so it is not an error.
     pub fn save(self) {
-        let Some(path) = self.path else { return };
-        let hits = self.hits.into_inner().unwrap_or_default();
-        let fresh = self.fresh.into_inner().unwrap_or_default();
-        let unchanged = fresh.is_empty()
-            && hits.len() == self.entries.len()
-            && self.entries.values().all(|(_, age)| *age == 0);
-        if unchanged {
+        let FormatCache {
+            path: Some(path),
+            fingerprint,
+            loaded,
+            entries,
+            appendable,
+            hits,
+            fresh,
+            ..
+        } = self
+        else {
+            return;
+        };
+        let hits = hits.into_inner().unwrap_or_default();
+        let fresh = fresh.into_inner().unwrap_or_default();
+        let unused = entries.len() - hits.len();
+        if appendable && unused * 4 <= entries.len() {
+            if !fresh.is_empty() {
+                append(&path, &fresh);
+            }
             return;
         }
-        let mut out = Vec::with_capacity(self.loaded.len().max(1 << 20));
-        out.extend_from_slice(MAGIC);
-        push_bytes(&mut out, &self.fingerprint);
-        // (key, age, text): used ones are young again, unused ones a generation older.
-        let mut kept: Vec<(Key, u32, &[u8])> = fresh
-            .iter()
-            .map(|(k, text)| (*k, 0, text.as_bytes()))
-            .collect();
-        for (key, (range, age)) in &self.entries {
+        let mut out = Vec::with_capacity(loaded.len().max(1 << 20));
+        header(&mut out, &fingerprint);
+        for (key, text) in &fresh {
+            record(&mut out, *key, 0, text.as_bytes());
+        }
+        for (key, (range, age)) in &entries {
             if fresh.contains_key(key) {
                 continue;
             }
+            // Used ones are young again, unused ones a rewrite older.
             let age = if hits.contains(key) { 0 } else { age + 1 };
-            if let (true, Some(text)) = (age < MAX_AGE, self.loaded.get(range.clone())) {
-                kept.push((*key, age, text));
+            if let (true, Some(text)) = (age < MAX_AGE, loaded.get(range.clone())) {
+                record(&mut out, *key, age, text);
             }
         }
-        kept.sort_unstable_by_key(|(k, _, _)| *k);
-        out.extend_from_slice(&(kept.len() as u64).to_le_bytes());
-        for (key, age, text) in kept {
-            out.extend_from_slice(&key.to_le_bytes());
-            out.extend_from_slice(&age.to_le_bytes());
-            push_bytes(&mut out, text);
-        }
-        let sum = xxh3_64(&out);
-        out.extend_from_slice(&sum.to_le_bytes());
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
@@ -178,37 +186,71 @@ impl FormatCache {
     }
 }
 
-fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    out.extend_from_slice(bytes);
+/// Adds `fresh`'s records at the end of the file at `path`.
+fn append(path: &Path, fresh: &HashMap<Key, String>) {
+    use std::io::Write as _;
+    let mut out = Vec::new();
+    for (key, text) in fresh {
+        record(&mut out, *key, 0, text.as_bytes());
+    }
+    if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(path) {
+        let _ = file.write_all(&out);
+    }
 }
 
-/// The entries of a cache file, if it is whole (its checksum matches) and was made with
-/// `fingerprint`.
-fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<HashMap<Key, (Range<usize>, u32)>> {
-    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
-    if xxh3_64(body).to_le_bytes() != sum {
-        return None;
-    }
-    let mut r = Reader { bytes: body, at: 0 };
+/// The file's header: magic, fingerprint, and a checksum of both.
+fn header(out: &mut Vec<u8>, fingerprint: &[u8]) {
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&(fingerprint.len() as u64).to_le_bytes());
+    out.extend_from_slice(fingerprint);
+    let sum = xxh3_64(out);
+    out.extend_from_slice(&sum.to_le_bytes());
+}
+
+/// One entry: key, age, text (with its length), and a checksum of all three.
+fn record(out: &mut Vec<u8>, key: Key, age: u32, text: &[u8]) {
+    let start = out.len();
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&age.to_le_bytes());
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(text);
+    let sum = xxh3_64(&out[start..]);
+    out.extend_from_slice(&sum.to_le_bytes());
+}
+
+/// The entries of a cache file made with `fingerprint`, and whether the file is whole; `None`
+/// if its header is damaged or another fingerprint's. Records are read up to the first
+/// damaged one (say, an append cut short).
+type Parsed = (HashMap<Key, (Range<usize>, u32)>, bool);
+
+fn parse(bytes: &[u8], fingerprint: &[u8]) -> Option<Parsed> {
+    let mut r = Reader { bytes, at: 0 };
     if r.take(MAGIC.len())? != MAGIC.as_slice() {
         return None;
     }
-    let len = r.u64()?;
-    if r.take(usize::try_from(len).ok()?)? != fingerprint {
+    let len = usize::try_from(r.u64()?).ok()?;
+    if r.take(len)? != fingerprint {
         return None;
     }
-    let count = r.u64()?;
-    let mut entries = HashMap::new();
-    for _ in 0..count {
-        let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
-        let age = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
-        let len = usize::try_from(r.u64()?).ok()?;
-        let start = r.at;
-        r.take(len)?;
-        entries.insert(key, (start..start + len, age));
+    let sum = xxh3_64(&bytes[..r.at]);
+    if r.u64()? != sum {
+        return None;
     }
-    (r.at == body.len()).then_some(entries)
+    let mut entries = HashMap::new();
+    while r.at < bytes.len() {
+        let start = r.at;
+        let Some((key, age, text)) = r.record() else {
+            return Some((entries, false));
+        };
+        let Some(sum) = r.u64() else {
+            return Some((entries, false));
+        };
+        if xxh3_64(&bytes[start..r.at - 8]) != sum {
+            return Some((entries, false));
+        }
+        entries.insert(key, (text, age));
+    }
+    Some((entries, true))
 }
 
 struct Reader<'a> {
@@ -226,6 +268,16 @@ impl Reader<'_> {
 
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    /// A record's key, age and where its text is.
+    fn record(&mut self) -> Option<(Key, u32, Range<usize>)> {
+        let key = u128::from_le_bytes(self.take(16)?.try_into().ok()?);
+        let age = u32::from_le_bytes(self.take(4)?.try_into().ok()?);
+        let len = usize::try_from(self.u64()?).ok()?;
+        let start = self.at;
+        self.take(len)?;
+        Some((key, age, start..start + len))
     }
 }
 
@@ -288,6 +340,37 @@ mod tests {
         assert_eq!(cache.get(b), None);
         assert_eq!(cache.get(a), Some("pub struct A;\n"));
         assert_eq!(cache.counts(), (1, 0));
+    }
+
+    #[test]
+    fn new_entries_are_appended_and_a_cut_append_loses_only_itself() {
+        let path = scratch("append");
+        let a = FormatCache::key(Kind::Tokens, "struct A;");
+        let b = FormatCache::key(Kind::Tokens, "struct B;");
+        let cache = FormatCache::open(&path);
+        cache.put(a, "pub struct A;\n");
+        cache.save();
+        let first = std::fs::read(&path).unwrap();
+
+        // `a` used, `b` new: the file is the old one with `b` added at its end.
+        let cache = FormatCache::open(&path);
+        assert_eq!(cache.get(a), Some("pub struct A;\n"));
+        cache.put(b, "pub struct B;\n");
+        cache.save();
+        let second = std::fs::read(&path).unwrap();
+        assert!(second.starts_with(&first) && second.len() > first.len());
+        let cache = FormatCache::open(&path);
+        assert!(cache.appendable);
+        assert_eq!(cache.get(b), Some("pub struct B;\n"));
+
+        // An append cut short: `b` is lost, `a` is not, and the next save rewrites the file.
+        std::fs::write(&path, &second[..second.len() - 3]).unwrap();
+        let cache = FormatCache::open(&path);
+        assert!(!cache.appendable);
+        assert_eq!(cache.get(b), None);
+        assert_eq!(cache.get(a), Some("pub struct A;\n"));
+        cache.save();
+        assert_eq!(std::fs::read(&path).unwrap(), first);
     }
 
     #[test]
