@@ -39,3 +39,33 @@ fn auth_users_crate_files_match_their_snapshots() {
     // The crate's layout itself: a new or vanished file is a change to review.
     insta::assert_snapshot!("crate__files", names.join("\n"));
 }
+
+/// Operations that share an error response share its example: it is round-tripped once, not
+/// once per operation.
+#[test]
+fn each_example_is_round_tripped_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let generation = generate(&Options {
+        spec: root.join("spec/sailpoint-api.v2024.yaml"),
+        tags: TagFilter::Tags(vec![DEFAULT_TAG.to_string()]),
+        format_cache: None,
+    })
+    .unwrap();
+    let tests = &generation.files.files[Path::new("sailpoint/tests/examples.rs")];
+    // Each case is `round_trip::<Type>(r#"…"#,);`: the type and the JSON up to the closing `"#`.
+    let cases: Vec<&str> = tests
+        .split("round_trip::<")
+        .skip(1)
+        .filter_map(|case| case.split("\"#").next())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for case in &cases {
+        assert!(seen.insert(*case), "round-tripped twice:\n{case}");
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|c| c.starts_with("ErrorResponseDto") && c.contains("403 Forbidden")),
+        "the shared 403 example is checked: {cases:#?}"
+    );
+}

@@ -162,6 +162,10 @@ fn cases(model: &Model, facts: &ModelFacts) -> Vec<Case> {
             }
         }
     }
+    // Operations share response components (one error example serves hundreds of them): each
+    // example is checked once, under the first name it has.
+    let mut checked = HashSet::new();
+    out.retain(|c| checked.insert((format!("{:?}", c.ty), c.json.to_string())));
     out
 }
 
