@@ -164,50 +164,47 @@ pub fn format_crate(files: &mut FileSet, paths: Vec<PathBuf>) -> Result<(), Erro
     let scratch = Scratch::new()?;
     let dir = &scratch.0;
     let io = |e: std::io::Error| failed(e.to_string());
-    let result = (|| {
-        let mut sized = Vec::new();
-        for p in &leaves {
-            let t = dir.join(p);
-            if let Some(parent) = t.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
-            }
-            let text = &files.files[p];
-            std::fs::write(&t, text).map_err(io)?;
-            sized.push((t, text.len()));
+    // The scratch folder goes when `scratch` drops, also on an early return.
+    let mut sized = Vec::new();
+    for p in &leaves {
+        let t = dir.join(p);
+        if let Some(parent) = t.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
         }
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let dir = dir.as_path();
-        let formatted_parents = std::thread::scope(|scope| {
-            let workers: Vec<_> = batches(sized, cores)
-                .into_iter()
-                .map(|batch| scope.spawn(move || format_paths(dir, &batch)))
-                .collect();
-            let parents: Result<Vec<(PathBuf, String)>, Error> = parents
-                .iter()
-                .map(|p| {
-                    let text = files.files[p].clone();
-                    let what = p.display().to_string();
-                    Ok((p.clone(), format_stdin(dir, &[], text, &what)?))
-                })
-                .collect();
-            for worker in workers {
-                worker
-                    .join()
-                    .map_err(|_| failed("a rustfmt worker panicked".into()))??;
-            }
-            parents
-        })?;
-        for (p, text) in formatted_parents {
-            files.files.insert(p, text);
+        let text = &files.files[p];
+        std::fs::write(&t, text).map_err(io)?;
+        sized.push((t, text.len()));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let dir = dir.as_path();
+    let formatted_parents = std::thread::scope(|scope| {
+        let workers: Vec<_> = batches(sized, cores)
+            .into_iter()
+            .map(|batch| scope.spawn(move || format_paths(dir, &batch)))
+            .collect();
+        let parents: Result<Vec<(PathBuf, String)>, Error> = parents
+            .iter()
+            .map(|p| {
+                let text = files.files[p].clone();
+                let what = p.display().to_string();
+                Ok((p.clone(), format_stdin(dir, &[], text, &what)?))
+            })
+            .collect();
+        for worker in workers {
+            worker
+                .join()
+                .map_err(|_| failed("a rustfmt worker panicked".into()))??;
         }
-        for p in &leaves {
-            let text = std::fs::read_to_string(dir.join(p)).map_err(io)?;
-            files.files.insert(p.clone(), text);
-        }
-        Ok(())
-    })();
-    drop(scratch);
-    result
+        parents
+    })?;
+    for (p, text) in formatted_parents {
+        files.files.insert(p, text);
+    }
+    for p in &leaves {
+        let text = std::fs::read_to_string(dir.join(p)).map_err(io)?;
+        files.files.insert(p.clone(), text);
+    }
+    Ok(())
 }
 
 /// Formats standalone Rust programs (the docs' examples) with rustfmt, as `cargo fmt` would
@@ -221,27 +218,14 @@ pub fn format_programs(programs: &[String]) -> Result<Vec<String>, Error> {
         return Ok(Vec::new());
     }
     let scratch = Scratch::new()?;
-    let dir = &scratch.0;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = programs.len().div_ceil(cores).max(1);
-    let batches: Vec<Result<Vec<String>, Error>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = programs
-            .chunks(chunk)
-            .map(|batch| {
-                let dir = dir.as_path();
-                scope.spawn(move || format_batch(dir, batch))
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(failed("a rustfmt worker panicked".into())))
-            })
-            .collect()
-    });
+    let batches: Vec<&[String]> = programs.chunks(chunk).collect();
+    let formatted =
+        crate::parallel::on_every_core(&batches, |batch| format_batch(&scratch.0, batch))
+            .ok_or_else(|| failed("a rustfmt worker panicked".into()))?;
     let mut out = Vec::with_capacity(programs.len());
-    for batch in batches {
+    for batch in formatted {
         out.extend(batch?);
     }
     Ok(out)
