@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use codegen::{generate, Options, TagFilter, DEFAULT_TAG};
+use codegen::{generate, Generation, Options, TagFilter, DEFAULT_TAG};
 
 const RUNTIME: [&str; 6] = [
     "auth.rs",
@@ -14,15 +14,20 @@ const RUNTIME: [&str; 6] = [
     "paging.rs",
 ];
 
-#[test]
-fn auth_users_crate_files_match_their_snapshots() {
+/// The default job, generated from the project's spec.
+fn auth_users() -> Generation {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let generation = generate(&Options {
+    generate(&Options {
         spec: root.join("spec/sailpoint-api.v2024.yaml"),
         tags: TagFilter::Tags(vec![DEFAULT_TAG.to_string()]),
         format_cache: None,
     })
-    .unwrap();
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn auth_users_crate_files_match_their_snapshots() {
+    let generation = auth_users();
     let mut names = Vec::new();
     for (path, contents) in &generation.files.files {
         let Ok(rel) = path.strip_prefix("sailpoint") else {
@@ -44,13 +49,7 @@ fn auth_users_crate_files_match_their_snapshots() {
 /// once per operation.
 #[test]
 fn each_example_is_round_tripped_once() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let generation = generate(&Options {
-        spec: root.join("spec/sailpoint-api.v2024.yaml"),
-        tags: TagFilter::Tags(vec![DEFAULT_TAG.to_string()]),
-        format_cache: None,
-    })
-    .unwrap();
+    let generation = auth_users();
     let tests = &generation.files.files[Path::new("sailpoint/tests/examples.rs")];
     // Each case is `round_trip::<Type>(r#"…"#,);`: the type and the JSON up to the closing `"#`.
     let cases: Vec<&str> = tests
